@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs every test suite of migrate_guard and ends with one line
+# "N passed, M failed" (exit status non-zero when anything failed).
+#
+#   pg_regress suites   (REGRESS)            on a cluster with the library preloaded
+#   pg_regress suites   (REGRESS_NOPRELOAD)  on a cluster without it
+#   isolation specs     (ISOLATION)          on the preloaded cluster
+#   C++ libpq tests     (test/*.cpp, GoogleTest, built with CMake)
+#
+# Called by `make test` after the extension was built and installed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BASE=${MG_CLUSTER_BASE:-/tmp/migrate_guard}
+OUT=$BASE/test-output
+PORT=${MG_TEST_PORT:-54329}
+PORT2=$((PORT + 1))
+BINDIR=$(pg_config --bindir)
+PGXS_DIR=$(dirname "$(pg_config --pgxs)")/..
+PG_REGRESS=$PGXS_DIR/test/regress/pg_regress
+PG_ISOLATION_REGRESS=$PGXS_DIR/test/isolation/pg_isolation_regress
+REGRESS=${REGRESS:?} REGRESS_NOPRELOAD=${REGRESS_NOPRELOAD:-} ISOLATION=${ISOLATION:-}
+
+passed=0
+failed=0
+failures=()
+
+# test fixtures: a small extension whose scripts drop their own objects
+sharedir=$(pg_config --sharedir)/extension
+fixture_install() { cp test/fixtures/mg_test_ext* "$sharedir/"; }
+if [ "$(id -u)" = 0 ]; then fixture_install; else sudo cp test/fixtures/mg_test_ext* "$sharedir/"; fi
+
+mkdir -p "$BASE"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+scripts/cluster.sh start test "$PORT" preload || exit 1
+scripts/cluster.sh start test-nopreload "$PORT2" nopreload || exit 1
+trap 'scripts/cluster.sh stop test; scripts/cluster.sh stop test-nopreload' EXIT
+
+# count "... ok" / "... FAILED" lines (PostgreSQL <= 15) and TAP lines (16+)
+tally() {
+  local suite=$1 log=$2 ok bad
+  ok=$(grep -cE '\.\.\. ok|^ok [0-9]+' "$log")
+  bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+' "$log")
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  [ "$bad" -gt 0 ] && failures+=("$suite: see $(dirname "$log")/regression.diffs")
+  return 0
+}
+
+run_regress() { # suite-name port cluster-name tests...
+  local suite=$1 port=$2 cluster=$3; shift 3
+  local dir=$OUT/$suite
+  mkdir -p "$dir"
+  echo "== $suite"
+  "$PG_REGRESS" --inputdir="$ROOT" --outputdir="$dir" --bindir="$BINDIR" \
+    --host="$BASE/$cluster" --port="$port" --user=postgres --dbname=contrib_regression \
+    "$@" >"$dir/run.log" 2>&1
+  local rc=$?
+  cat "$dir/run.log" | grep -E '\.\.\. |^(not )?ok ' || true
+  tally "$suite" "$dir/run.log"
+  if [ $rc -ne 0 ] && ! grep -qE 'FAILED|failed|not ok' "$dir/run.log"; then
+    failed=$((failed + 1)); failures+=("$suite: pg_regress exited $rc (see $dir/run.log)")
+    tail -5 "$dir/run.log"
+  fi
+}
+
+run_regress regress "$PORT" test $REGRESS
+if [ -n "$REGRESS_NOPRELOAD" ]; then
+  run_regress regress-nopreload "$PORT2" test-nopreload $REGRESS_NOPRELOAD
+fi
+
+if [ -n "$ISOLATION" ]; then
+  dir=$OUT/isolation
+  mkdir -p "$dir"
+  echo "== isolation"
+  "$PG_ISOLATION_REGRESS" --inputdir="$ROOT" --outputdir="$dir" --bindir="$BINDIR" \
+    --host="$BASE/test" --port="$PORT" --user=postgres --dbname=isolation_regression \
+    $ISOLATION >"$dir/run.log" 2>&1
+  rc=$?
+  grep -E '\.\.\. |^(not )?ok ' "$dir/run.log" || true
+  tally isolation "$dir/run.log"
+  if [ $rc -ne 0 ] && ! grep -qE 'FAILED|failed|not ok' "$dir/run.log"; then
+    failed=$((failed + 1)); failures+=("isolation: exited $rc (see $dir/run.log)"); tail -5 "$dir/run.log"
+  fi
+fi
+
+# C++ tests against libpq
+echo "== libpq tests (GoogleTest)"
+build=$BASE/build
+if cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$OUT/cmake.log" 2>&1 &&
+   cmake --build "$build" -j2 >>"$OUT/cmake.log" 2>&1; then
+  MG_TEST_HOST=$BASE/test MG_TEST_PORT=$PORT MG_TEST_NOPRELOAD_PORT=$PORT2 \
+    MG_TEST_NOPRELOAD_HOST=$BASE/test-nopreload \
+    "$build/migrate_guard_libpq_tests" --gtest_color=no >"$OUT/gtest.log" 2>&1
+  grep -E '^\[ +(OK|FAILED) +\] [A-Za-z]' "$OUT/gtest.log" | grep -v ' tests\?, listed below' || true
+  ok=$(grep -cE '^\[       OK \] ' "$OUT/gtest.log")
+  bad=$(grep -E '^\[  FAILED  \] [A-Za-z_]+\.[A-Za-z_]+' "$OUT/gtest.log" | sort -u | wc -l)
+  if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+    bad=1; tail -20 "$OUT/gtest.log"
+  fi
+  passed=$((passed + ok)); failed=$((failed + bad))
+  [ "$bad" -gt 0 ] && failures+=("libpq tests: see $OUT/gtest.log")
+else
+  failed=$((failed + 1)); failures+=("libpq tests: build failed (see $OUT/cmake.log)")
+  tail -20 "$OUT/cmake.log"
+fi
+
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+for d in "$OUT"/*/regression.diffs; do
+  [ -s "$d" ] && { echo "--- $d"; head -80 "$d"; }
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,113 @@
+/*
+ * classify_dml.cpp — rules matched by DELETE, UPDATE and MERGE.
+ *
+ * The guard judges DML when it is planned (planner_hook), on the rewritten
+ * query: that is the last point every route passes through (PREPARE/EXECUTE,
+ * PL/pgSQL, SQL functions including BEGIN ATOMIC bodies, rules, views,
+ * writable CTEs, EXPLAIN ANALYZE).  A WHERE clause that folds to constant
+ * true counts as no WHERE clause.
+ */
+#include "bridge.h"
+#include "classify.h"
+#include "exemptions.h"
+#include "ext_state.h"
+
+namespace mg {
+namespace {
+
+/* NULL, or an expression that constant-folds to true. */
+bool always_true(Node *quals)
+{
+    if (quals == nullptr)
+        return true;
+    Node *folded = eval_const_expressions(nullptr, quals);
+    if (folded != nullptr && IsA(folded, List) && list_length(castNode(List, folded)) == 1)
+        folded = static_cast<Node *>(linitial(castNode(List, folded)));
+    if (folded == nullptr)
+        return true;
+    if (!IsA(folded, Const))
+        return false;
+    Const *c = castNode(Const, folded);
+    return !c->constisnull && DatumGetBool(c->constvalue);
+}
+
+Oid target_relid(const Query *q)
+{
+    if (q->resultRelation <= 0)
+        return InvalidOid;
+    RangeTblEntry *rte = rt_fetch(q->resultRelation, q->rtable);
+    return rte->rtekind == RTE_RELATION ? rte->relid : InvalidOid;
+}
+
+Rule rule_for(CmdType cmd)
+{
+    return cmd == CMD_DELETE ? Rule::delete_without_where : Rule::update_without_where;
+}
+
+List *classify_one(Query *q, List *out)
+{
+    ListCell *lc;
+    foreach (lc, q->cteList) {
+        CommonTableExpr *cte = lfirst_node(CommonTableExpr, lc);
+        if (cte->ctequery != nullptr && IsA(cte->ctequery, Query) &&
+            castNode(Query, cte->ctequery)->commandType != CMD_SELECT)
+            out = classify_one(castNode(Query, cte->ctequery), out);
+    }
+
+    bool modifies = q->commandType == CMD_DELETE || q->commandType == CMD_UPDATE;
+#if MG_HAVE_MERGE
+    bool merge = q->commandType == CMD_MERGE;
+#else
+    bool merge = false;
+#endif
+    if (!modifies && !merge)
+        return out;
+    Oid relid = target_relid(q);
+    if (!OidIsValid(relid) || relation_is_exempt(relid))
+        return out;
+
+    if (modifies) {
+        if (is_protected_table(relid))
+            out = add_match(out, Rule::guard_tamper, relation_identity(relid));
+        if (always_true(q->jointree ? q->jointree->quals : nullptr))
+            out = add_match(out, rule_for(q->commandType), relation_identity(relid));
+        return out;
+    }
+
+#if MG_HAVE_MERGE
+    bool on_true = always_true(MG_MERGE_ON_QUALS(q));
+    foreach (lc, q->mergeActionList) {
+        MergeAction *action = lfirst_node(MergeAction, lc);
+        if (action->commandType != CMD_DELETE && action->commandType != CMD_UPDATE)
+            continue;
+        if (is_protected_table(relid))
+            out = add_match(out, Rule::guard_tamper, relation_identity(relid));
+        else if (on_true && always_true(action->qual))
+            out = add_match(out, rule_for(action->commandType), relation_identity(relid));
+    }
+#endif
+    return out;
+}
+
+} // namespace
+
+bool query_may_match(const Query *q)
+{
+    switch (q->commandType) {
+    case CMD_DELETE:
+    case CMD_UPDATE:
+#if MG_HAVE_MERGE
+    case CMD_MERGE:
+#endif
+        return true;
+    default:
+        return q->hasModifyingCTE;
+    }
+}
+
+List *classify_query(Query *q)
+{
+    return classify_one(q, NIL);
+}
+
+} // namespace mg

@@ -1,0 +1,30 @@
+/*
+ * verdict.h — judging a statement's matches: run it, warn, or refuse.
+ */
+#pragma once
+
+#include "classify.h"
+
+namespace mg {
+
+/* SQLSTATE of every refusal. */
+#define ERRCODE_MIGRATE_GUARD_REFUSED MAKE_SQLSTATE('M', 'G', '0', '0', '1')
+
+struct Verdict {
+    bool matched;      /* some rule matched (the audit records it) */
+    Rule rule;         /* the deciding rule when matched */
+    const char *object;
+    bool overridden;   /* a blocked rule ran because the flag was in force */
+};
+
+/*
+ * Decide about one statement.  Refuses with ereport(ERROR) (after recording
+ * the attempt in shared memory) or returns what the audit log should say.
+ * `statement` is the text of the one statement, for the record.
+ */
+Verdict judge(List *matches, const char *statement);
+
+/* The text of one statement inside a (possibly multi-statement) string. */
+char *statement_text(const char *source, int location, int length);
+
+} // namespace mg

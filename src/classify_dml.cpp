@@ -63,29 +63,39 @@ List *classify_one(Query *q, List *out)
     if (!modifies && !merge)
         return out;
     Oid relid = target_relid(q);
-    if (!OidIsValid(relid) || relation_is_exempt(relid))
+    if (!OidIsValid(relid))
         return out;
 
+    /* the exemption lookups run only for a statement that matched a rule */
+    bool tamper = is_protected_table(relid);
+    bool matched = false;
+    CmdType cmd = q->commandType;
     if (modifies) {
-        if (is_protected_table(relid))
-            out = add_match(out, Rule::guard_tamper, relation_identity(relid));
-        if (always_true(q->jointree ? q->jointree->quals : nullptr))
-            out = add_match(out, rule_for(q->commandType), relation_identity(relid));
-        return out;
+        matched = always_true(q->jointree ? q->jointree->quals : nullptr);
     }
-
 #if MG_HAVE_MERGE
-    bool on_true = always_true(MG_MERGE_ON_QUALS(q));
-    foreach (lc, q->mergeActionList) {
-        MergeAction *action = lfirst_node(MergeAction, lc);
-        if (action->commandType != CMD_DELETE && action->commandType != CMD_UPDATE)
-            continue;
-        if (is_protected_table(relid))
-            out = add_match(out, Rule::guard_tamper, relation_identity(relid));
-        else if (on_true && always_true(action->qual))
-            out = add_match(out, rule_for(action->commandType), relation_identity(relid));
+    else {
+        bool on_true = always_true(MG_MERGE_ON_QUALS(q));
+        bool changes = false;
+        foreach (lc, q->mergeActionList) {
+            MergeAction *action = lfirst_node(MergeAction, lc);
+            if (action->commandType != CMD_DELETE && action->commandType != CMD_UPDATE)
+                continue;
+            changes = true;
+            if (!matched && on_true && always_true(action->qual)) {
+                matched = true;
+                cmd = action->commandType;
+            }
+        }
+        tamper = tamper && changes;
     }
 #endif
+    if ((!tamper && !matched) || relation_is_exempt(relid))
+        return out;
+    if (tamper)
+        out = add_match(out, Rule::guard_tamper, relation_identity(relid));
+    if (matched)
+        out = add_match(out, rule_for(cmd), relation_identity(relid));
     return out;
 }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Guard overhead: pgbench select-only and TPC-B-like TPS with the library
+# preloaded (extension installed) versus the same cluster restarted without
+# it, alternated in one run; median of MG_BENCH_PAIRS (default 3) pairs.
+# Also the utility hook's cost on a DDL-heavy psql script (same alternation).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+DURATION=${MG_BENCH_SECONDS:-10}
+CLIENTS=${MG_BENCH_CLIENTS:-2}
+
+scripts/cluster.sh start bench "$BENCH_PORT" preload
+trap 'scripts/cluster.sh stop bench' EXIT
+bpsql -d postgres -c "CREATE DATABASE bench"
+bpsql -d bench -c "CREATE EXTENSION migrate_guard"
+PGOPTIONS="-c migrate_guard.allow_destructive=on" "$BINDIR/pgbench" -q -i -s 10 -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres bench >/dev/null 2>&1
+
+tps() { # mode: select|tpcb
+  local opt=()
+  [ "$1" = select ] && opt=(-S)
+  "$BINDIR/pgbench" "${opt[@]}" -n -T "$DURATION" -c "$CLIENTS" -j "$CLIENTS" -h "$BENCH_HOST" -p "$BENCH_PORT" \
+    -U postgres bench 2>/dev/null | awk '/^tps = / {print $3; exit}'
+}
+
+# DDL-heavy script: 200 tables, each created, altered, indexed, commented,
+# renamed and dropped again in its own transaction (the drop under the flag)
+ddl_script=$BASE/bench-ddl.sql
+{
+  echo "SET migrate_guard.allow_destructive = on;"
+  for i in $(seq 1 200); do
+    echo "CREATE TABLE ddl_$i(id int PRIMARY KEY, v text);"
+    echo "ALTER TABLE ddl_$i ADD COLUMN extra int;"
+    echo "CREATE INDEX ddl_${i}_v ON ddl_$i(v);"
+    echo "COMMENT ON TABLE ddl_$i IS 'bench';"
+    echo "ALTER TABLE ddl_$i DROP COLUMN extra;"
+    echo "DROP TABLE ddl_$i;"
+  done
+} >"$ddl_script"
+ddl() { seconds bpsql -d bench -f "$ddl_script"; }
+
+declare -A with without
+for i in $(seq 1 "$PAIRS"); do
+  order="preload nopreload"
+  [ $((i % 2)) -eq 0 ] && order="nopreload preload"   # ABBA against drift
+  for cfg in $order; do
+    scripts/cluster.sh restart bench "$cfg"
+    s=$(tps select); t=$(tps tpcb); d=$(ddl)
+    if [ "$cfg" = preload ]; then with[select]+=" $s"; with[tpcb]+=" $t"; with[ddl]+=" $d"
+    else without[select]+=" $s"; without[tpcb]+=" $t"; without[ddl]+=" $d"; fi
+    echo "  pair $i $cfg: select-only $s tps, tpcb-like $t tps, ddl script $d s"
+  done
+done
+
+ms=$(median ${with[select]}); ns=$(median ${without[select]})
+mt=$(median ${with[tpcb]}); nt=$(median ${without[tpcb]})
+md=$(median ${with[ddl]}); nd=$(median ${without[ddl]})
+echo "guard: select-only TPS ratio (with/without) = $(ratio "$ms" "$ns")  [median $ms vs $ns; target >= 0.98]"
+echo "guard: tpcb-like   TPS ratio (with/without) = $(ratio "$mt" "$nt")  [median $mt vs $nt; target >= 0.98]"
+echo "guard: DDL script time ratio (with/without) = $(ratio "$md" "$nd")  [median ${md}s vs ${nd}s]"

@@ -1,0 +1,17 @@
+# Shared helpers of the benchmarks (sourced).
+BASE=${MG_CLUSTER_BASE:-/tmp/migrate_guard}
+BENCH_PORT=${MG_BENCH_PORT:-54349}
+BENCH_HOST=$BASE/bench
+BINDIR=$(pg_config --bindir)
+PAIRS=${MG_BENCH_PAIRS:-3}
+
+bpsql() { psql -X -q -v ON_ERROR_STOP=1 -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres "$@"; }
+
+# median of the numbers given as arguments
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# ratio a/b with 3 decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+
+# wall-clock seconds of a command
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}'; }

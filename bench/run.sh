@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, each printing ratios measured in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for b in bench/guard.sh; do
+  echo "== $b"
+  "$b"
+done

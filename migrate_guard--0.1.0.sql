@@ -35,8 +35,9 @@ GRANT EXECUTE ON FUNCTION migrate_guard.status() TO PUBLIC;
 -- ---------------------------------------------------------------------------
 -- Audit log (written by the library, in the transaction of the change)
 -- ---------------------------------------------------------------------------
+CREATE SEQUENCE migrate_guard.ddl_log_id_seq;
 CREATE TABLE migrate_guard.ddl_log (
-    id               bigserial PRIMARY KEY,
+    id               bigint NOT NULL DEFAULT nextval('migrate_guard.ddl_log_id_seq'),
     logged_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     txid             xid8 NOT NULL DEFAULT pg_current_xact_id(),
     session_role     name NOT NULL DEFAULT session_user,
@@ -52,11 +53,46 @@ CREATE TABLE migrate_guard.ddl_log (
     top_statement    text,
     rule             text,
     overridden       boolean NOT NULL DEFAULT false,
-    reason           text
+    reason           text,
+    event            text,
+    detail           text
 );
+ALTER SEQUENCE migrate_guard.ddl_log_id_seq OWNED BY migrate_guard.ddl_log.id;
+-- not unique on purpose: a restored dump keeps its rows' ids, and the restore's
+-- own DDL is logged before those rows are loaded
+CREATE INDEX ddl_log_id_idx ON migrate_guard.ddl_log (id);
+CREATE INDEX ddl_log_logged_at_idx ON migrate_guard.ddl_log (logged_at);
+COMMENT ON TABLE migrate_guard.ddl_log IS
+  'One row per DDL command and per object it dropped, written in the transaction of the change';
 REVOKE ALL ON migrate_guard.ddl_log FROM PUBLIC;
+REVOKE ALL ON migrate_guard.ddl_log_id_seq FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('migrate_guard.ddl_log', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate_guard.ddl_log_id_seq', '');
+
+CREATE FUNCTION migrate_guard.purge_ddl_log(older_than interval)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'mg_purge_ddl_log'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION migrate_guard.purge_ddl_log(interval) IS
+  'Delete audit rows logged more than older_than ago (needs migrate_guard.allow_destructive); returns the number deleted';
+
+CREATE FUNCTION migrate_guard._on_ddl_command_end() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'mg_on_ddl_command_end' LANGUAGE C;
+CREATE FUNCTION migrate_guard._on_sql_drop() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'mg_on_sql_drop' LANGUAGE C;
+CREATE FUNCTION migrate_guard._on_table_rewrite() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'mg_on_table_rewrite' LANGUAGE C;
+
+CREATE EVENT TRIGGER migrate_guard_ddl_command_end ON ddl_command_end
+  EXECUTE FUNCTION migrate_guard._on_ddl_command_end();
+CREATE EVENT TRIGGER migrate_guard_sql_drop ON sql_drop
+  EXECUTE FUNCTION migrate_guard._on_sql_drop();
+CREATE EVENT TRIGGER migrate_guard_table_rewrite ON table_rewrite
+  EXECUTE FUNCTION migrate_guard._on_table_rewrite();
+-- fire whatever session_replication_role says
+ALTER EVENT TRIGGER migrate_guard_ddl_command_end ENABLE ALWAYS;
+ALTER EVENT TRIGGER migrate_guard_sql_drop ENABLE ALWAYS;
+ALTER EVENT TRIGGER migrate_guard_table_rewrite ENABLE ALWAYS;
 
 -- ---------------------------------------------------------------------------
 -- Warn when the library is not preloaded: the guard would then be missing
@@ -66,8 +102,19 @@ DO $$
 BEGIN
   IF NOT migrate_guard._preloaded() THEN
     RAISE WARNING 'migrate_guard: the library is not in shared_preload_libraries, so the guard is not active in every session'
-      USING DETAIL = 'Statements are neither checked nor audited; migrate_guard.status() reports preloaded = false.',
+      USING DETAIL = 'Statements are not checked, TRUNCATE and cluster-level statements are not audited; migrate_guard.status() reports preloaded = false.',
             HINT = 'Add migrate_guard to shared_preload_libraries in postgresql.conf and restart the server.';
+  END IF;
+END
+$$;
+
+-- Members of the admin role may read the audit log (when the role exists now;
+-- otherwise: GRANT SELECT ON migrate_guard.ddl_log TO <admin role>).
+DO $$
+DECLARE admin text := coalesce(current_setting('migrate_guard.admin_role', true), 'migrate_guard_admin');
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = admin) THEN
+    EXECUTE pg_catalog.format('GRANT SELECT ON migrate_guard.ddl_log TO %I', admin);
   END IF;
 END
 $$;

@@ -88,6 +88,7 @@ TRUNCATE migrate_guard.ddl_log;
 ALTER TABLE migrate_guard.ddl_log DISABLE TRIGGER ALL;
 ALTER TABLE migrate_guard.ddl_log RENAME TO old_log;
 ALTER TABLE migrate_guard.ddl_log SET SCHEMA public;
+ALTER SCHEMA migrate_guard RENAME TO guard_gone;
 -- ALTER EXTENSION migrate_guard UPDATE stays allowed
 ALTER EXTENSION migrate_guard UPDATE;
 

@@ -1,6 +1,14 @@
 --
 -- setup: the extension and the roles every later suite uses
 --
+-- the admin role exists before the extension: CREATE EXTENSION grants it
+-- read access to the audit log
+CREATE ROLE migrate_guard_admin NOLOGIN;
+CREATE ROLE mg_admin LOGIN;
+GRANT migrate_guard_admin TO mg_admin;
+CREATE ROLE mg_app LOGIN;
+GRANT CREATE ON SCHEMA public TO mg_app;
+
 CREATE EXTENSION migrate_guard;
 
 SELECT setting, value FROM migrate_guard.status()
@@ -8,12 +16,6 @@ SELECT setting, value FROM migrate_guard.status()
                    'blocked_rules', 'require_reason')
  ORDER BY setting;
 
--- the admin role does not exist until a team creates it
-CREATE ROLE migrate_guard_admin NOLOGIN;
-CREATE ROLE mg_admin LOGIN;
-GRANT migrate_guard_admin TO mg_admin;
-CREATE ROLE mg_app LOGIN;
-GRANT CREATE ON SCHEMA public TO mg_app;
 
 -- the contract's columns of the audit log
 SELECT attname, atttypid::regtype
@@ -21,9 +23,19 @@ SELECT attname, atttypid::regtype
  WHERE attrelid = 'migrate_guard.ddl_log'::regclass AND attnum > 0 AND NOT attisdropped
  ORDER BY attnum;
 
--- PUBLIC cannot write the audit log
+-- PUBLIC cannot write (or read) the audit log; the admin role can read it
 SELECT has_table_privilege('mg_app', 'migrate_guard.ddl_log', 'INSERT') AS app_insert,
-       has_table_privilege('mg_app', 'migrate_guard.ddl_log', 'DELETE') AS app_delete;
+       has_table_privilege('mg_app', 'migrate_guard.ddl_log', 'DELETE') AS app_delete,
+       has_table_privilege('mg_app', 'migrate_guard.ddl_log', 'SELECT') AS app_select,
+       has_table_privilege('mg_admin', 'migrate_guard.ddl_log', 'SELECT') AS admin_select,
+       has_table_privilege('mg_admin', 'migrate_guard.ddl_log', 'DELETE') AS admin_delete;
+
+-- the event triggers: owned by the extension, enabled ALWAYS
+SELECT e.evtname, e.evtevent, e.evtenabled, d.deptype
+  FROM pg_event_trigger e
+  JOIN pg_depend d ON d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid
+                  AND d.refclassid = 'pg_extension'::regclass
+ ORDER BY e.evtname;
 
 -- the view of refusals is readable by everyone
 SELECT has_table_privilege('mg_app', 'migrate_guard.blocked_attempts', 'SELECT') AS app_reads;

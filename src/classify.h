@@ -14,6 +14,7 @@ namespace mg {
 struct Match {
     Rule rule;
     char *object; /* identity of the object, as the refusal names it */
+    Oid relid;    /* the relation the rule is about, if any */
 };
 
 /* Cheap test on the node tag: can this utility statement match a rule? */
@@ -27,8 +28,11 @@ List *truncate_targets(TruncateStmt *stmt);
 bool query_may_match(const Query *query);
 List *classify_query(Query *query);
 
+/* The old name in ALTER ... RENAME of an object that has no schema. */
+const char *renamed_object_name(const RenameStmt *stmt);
+
 /* Shared by both classifiers. */
-List *add_match(List *matches, Rule rule, char *object);
+List *add_match(List *matches, Rule rule, char *object, Oid relid = InvalidOid);
 char *relation_identity(Oid relid);
 char *column_identity(Oid relid, const char *column);
 

@@ -93,9 +93,9 @@ List *classify_one(Query *q, List *out)
     if ((!tamper && !matched) || relation_is_exempt(relid))
         return out;
     if (tamper)
-        out = add_match(out, Rule::guard_tamper, relation_identity(relid));
+        out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
     if (matched)
-        out = add_match(out, rule_for(cmd), relation_identity(relid));
+        out = add_match(out, rule_for(cmd), relation_identity(relid), relid);
     return out;
 }
 

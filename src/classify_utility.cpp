@@ -21,11 +21,12 @@ extern "C" {
 
 namespace mg {
 
-List *add_match(List *matches, Rule rule, char *object)
+List *add_match(List *matches, Rule rule, char *object, Oid relid)
 {
     Match *m = static_cast<Match *>(palloc(sizeof(Match)));
     m->rule = rule;
     m->object = object;
+    m->relid = relid;
     return lappend(matches, m);
 }
 
@@ -228,17 +229,19 @@ List *classify_rename(RenameStmt *stmt, List *out)
 {
     const ExtState &ext = ext_state();
     if (stmt->renameType == OBJECT_EVENT_TRIGGER || stmt->renameType == OBJECT_SCHEMA) {
-        Oid oid = stmt->renameType == OBJECT_SCHEMA
-                      ? get_namespace_oid(stmt->subname, true)
-                      : get_event_trigger_oid(stmt->subname, true);
-        bool ours = stmt->renameType == OBJECT_SCHEMA ? (OidIsValid(oid) && oid == ext.schema_oid)
-                                                      : is_own_event_trigger(oid);
+        const char *name = renamed_object_name(stmt);
+        if (name == nullptr)
+            return out;
+        bool schema = stmt->renameType == OBJECT_SCHEMA;
         ObjectAddress addr;
-        addr.classId = stmt->renameType == OBJECT_SCHEMA ? NamespaceRelationId : EventTriggerRelationId;
-        addr.objectId = oid;
+        addr.classId = schema ? NamespaceRelationId : EventTriggerRelationId;
+        addr.objectId = schema ? get_namespace_oid(name, true) : get_event_trigger_oid(name, true);
         addr.objectSubId = 0;
+        bool ours = schema ? (OidIsValid(addr.objectId) && addr.objectId == ext.schema_oid)
+                           : is_own_event_trigger(addr.objectId);
         if (ours && !object_is_exempt(addr))
-            out = add_match(out, Rule::guard_tamper, pstrdup(quote_identifier(stmt->subname)));
+            out = add_match(out, Rule::guard_tamper,
+                            psprintf("%s %s", schema ? "schema" : "event trigger", quote_identifier(name)));
         return out;
     }
     bool column = stmt->renameType == OBJECT_COLUMN;
@@ -333,6 +336,14 @@ List *truncate_targets(TruncateStmt *stmt)
         }
     }
     return targets;
+}
+
+const char *renamed_object_name(const RenameStmt *stmt)
+{
+    /* the grammar puts some names in subname, others (event triggers) in object */
+    if (stmt->object != nullptr && IsA(stmt->object, String))
+        return strVal(stmt->object);
+    return stmt->subname;
 }
 
 bool utility_may_match(const Node *stmt)

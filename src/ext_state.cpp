@@ -13,7 +13,7 @@
 namespace mg {
 namespace {
 
-ExtState g_state = {false, InvalidOid, InvalidOid, InvalidOid};
+ExtState g_state = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
 bool g_valid = false;
 
 void on_namespace_change(Datum, int, uint32)
@@ -40,13 +40,20 @@ const ExtState &ext_state()
     if (g_valid)
         return g_state;
     bool was_present = g_state.present;
-    ExtState s = {false, InvalidOid, InvalidOid, InvalidOid};
+    ExtState s = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
     s.ext_oid = get_extension_oid("migrate_guard", true);
     if (OidIsValid(s.ext_oid)) {
         s.present = true;
         s.schema_oid = get_namespace_oid("migrate_guard", true);
         if (OidIsValid(s.schema_oid))
             s.ddl_log_oid = get_relname_relid("ddl_log", s.schema_oid);
+        if (OidIsValid(s.ddl_log_oid)) {
+            HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(s.ddl_log_oid));
+            if (HeapTupleIsValid(tup)) {
+                s.ddl_log_owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;
+                ReleaseSysCache(tup);
+            }
+        }
     }
     g_state = s;
     g_valid = true;

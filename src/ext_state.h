@@ -13,6 +13,7 @@ struct ExtState {
     Oid ext_oid;      /* pg_extension OID */
     Oid schema_oid;   /* the migrate_guard schema */
     Oid ddl_log_oid;  /* migrate_guard.ddl_log, the protected audit table */
+    Oid ddl_log_owner; /* the role audit rows are written as */
 };
 
 void register_ext_state_callbacks();

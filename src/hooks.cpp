@@ -13,6 +13,7 @@
  * extension is not installed in the current database.
  */
 #include "bridge.h"
+#include "audit.h"
 #include "blocked_log.h"
 #include "classify.h"
 #include "exemptions.h"
@@ -66,39 +67,101 @@ void run_next_utility(PlannedStmt *pstmt, const char *query_string, bool read_on
         standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 }
 
+/* Statements that never change the schema: no audit frame for them. */
+bool is_trivial_utility(const Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_TransactionStmt:
+    case T_VariableSetStmt:
+    case T_VariableShowStmt:
+    case T_PrepareStmt:
+    case T_ExecuteStmt:
+    case T_DeallocateStmt:
+    case T_FetchStmt:
+    case T_ClosePortalStmt:
+    case T_DeclareCursorStmt:
+    case T_ListenStmt:
+    case T_NotifyStmt:
+    case T_UnlistenStmt:
+    case T_CheckPointStmt:
+    case T_DiscardStmt:
+    case T_LockStmt:
+    case T_VacuumStmt:
+    case T_CopyStmt:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                         ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                         DestReceiver *dest, QueryCompletion *qc)
 {
     guarded("ProcessUtility hook", [&] {
         Node *stmt = pstmt->utilityStmt;
-        if (utility_may_match(stmt) && guard_applies()) {
-            List *matches = classify_utility(stmt);
-            judge(matches, statement_text(query_string, pstmt->stmt_location, pstmt->stmt_len));
-        }
-        if (!is_explain_without_analyze(stmt)) {
+        bool applies = !running_internal_sql() && guard_applies();
+        StatementFrame frame = {query_string, pstmt->stmt_location, pstmt->stmt_len,
+                                Verdict{false, Rule::drop_table, nullptr, InvalidOid, false}};
+        if (applies && utility_may_match(stmt))
+            frame.verdict = judge(classify_utility(stmt),
+                                  statement_text(query_string, pstmt->stmt_location, pstmt->stmt_len));
+        bool push = applies && !is_trivial_utility(stmt);
+        if (push && audit_enabled())
+            audit_utility_statement(stmt, frame);
+        bool explain_only = is_explain_without_analyze(stmt);
+        if (!push && !explain_only) {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
             return;
         }
-        g_explain_only_depth++;
+        if (push)
+            push_statement(frame);
+        if (explain_only)
+            g_explain_only_depth++;
         PG_TRY();
         {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         }
         PG_FINALLY();
         {
-            g_explain_only_depth--;
+            if (push)
+                pop_statement();
+            if (explain_only)
+                g_explain_only_depth--;
         }
         PG_END_TRY();
     });
 }
 
+const char *dml_tag(const Verdict &v, const Query *q)
+{
+    if (v.rule == Rule::delete_without_where)
+        return "DELETE";
+    if (v.rule == Rule::update_without_where)
+        return "UPDATE";
+    switch (q->commandType) {
+    case CMD_DELETE:
+        return "DELETE";
+    case CMD_UPDATE:
+        return "UPDATE";
+    default:
+        return "MERGE";
+    }
+}
+
 PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo bound_params)
 {
     return guarded("planner hook", [&] {
-        if (g_explain_only_depth == 0 && query_may_match(parse) && guard_applies()) {
+        if (g_explain_only_depth == 0 && query_may_match(parse) && !running_internal_sql() && guard_applies()) {
             List *matches = classify_query(parse);
-            judge(matches, statement_text(query_string, parse->stmt_location, parse->stmt_len));
+            Verdict v = judge(matches, statement_text(query_string, parse->stmt_location, parse->stmt_len));
+            if (v.matched && audit_enabled()) {
+                /* DML that matched a rule (and ran: overridden, warned or not blocked) is audited */
+                StatementFrame frame = {query_string, parse->stmt_location, parse->stmt_len, v};
+                const char *schema = OidIsValid(v.relid) ? get_namespace_name(get_rel_namespace(v.relid)) : nullptr;
+                AuditRow row = {dml_tag(v, parse), "table", schema, v.object, "guard", nullptr};
+                audit_write(row, &frame);
+            }
         }
         if (prev_planner)
             return prev_planner(parse, query_string, cursor_options, bound_params);
@@ -130,6 +193,7 @@ void mg_xact_callback(XactEvent event, void *)
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
         g_explain_only_depth = 0;
+        reset_statements();
         if (take_transient_exemption_note())
             ResetPlanCache();
         break;

@@ -42,13 +42,14 @@ namespace {
 
 Verdict judge(List *matches, const char *statement)
 {
-    Verdict v = {false, Rule::drop_table, nullptr, false};
+    Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false};
     if (matches == NIL)
         return v;
     const Match *first = static_cast<const Match *>(linitial(matches));
     v.matched = true;
     v.rule = first->rule;
     v.object = first->object;
+    v.relid = first->relid;
 
     Mode m = mode();
     RuleSet blocked = blocked_rules();
@@ -67,6 +68,7 @@ Verdict judge(List *matches, const char *statement)
         return v;
     v.rule = deciding->rule;
     v.object = deciding->object;
+    v.relid = deciding->relid;
 
     if (flag_in_force()) {
         if (require_reason() && reason()[0] == '\0')

@@ -14,6 +14,7 @@ struct Verdict {
     bool matched;      /* some rule matched (the audit records it) */
     Rule rule;         /* the deciding rule when matched */
     const char *object;
+    Oid relid;         /* the relation concerned, when the rule is about one */
     bool overridden;   /* a blocked rule ran because the flag was in force */
 };
 

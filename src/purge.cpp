@@ -1,0 +1,72 @@
+/*
+ * purge.cpp — migrate_guard.purge_ddl_log(older_than interval): the one
+ * sanctioned way to delete audit rows.  It needs the flag (it is guarded as
+ * guard_tamper, in every mode) and leaves a row saying what it purged.
+ */
+#include "bridge.h"
+#include "audit.h"
+#include "blocked_log.h"
+#include "ext_state.h"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+}
+
+using namespace mg;
+
+MG_SQL_FUNCTION(mg_purge_ddl_log)
+{
+    Interval *older_than = PG_GETARG_INTERVAL_P(0);
+    if (older_than->time < 0 || older_than->day < 0 || older_than->month < 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("migrate_guard: older_than must not be negative"),
+                        errhint("purge_ddl_log('90 days') deletes the rows logged more than 90 days ago.")));
+    if (!audit_enabled())
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("migrate_guard: the audit log is not available in this database")));
+
+    StatementFrame frame;
+    frame.source = debug_query_string;
+    frame.location = -1;
+    frame.length = 0;
+    List *matches = add_match(NIL, Rule::guard_tamper, pstrdup("migrate_guard.ddl_log"));
+    frame.verdict = judge(matches, statement_text(debug_query_string, -1, 0)); /* refuses without the flag */
+
+    TimestampTz cutoff = DatumGetTimestampTz(
+        DirectFunctionCall2(timestamptz_mi_interval, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
+                            IntervalPGetDatum(older_than)));
+
+    Oid saved_user;
+    int saved_sec;
+    GetUserIdAndSecContext(&saved_user, &saved_sec);
+    uint64 purged = 0;
+    begin_internal_sql(); /* the guard would refuse our own DELETE */
+    PG_TRY();
+    {
+        SetUserIdAndSecContext(ext_state().ddl_log_owner,
+                               saved_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+        if (SPI_connect() != SPI_OK_CONNECT)
+            elog(ERROR, "migrate_guard: SPI_connect failed");
+        Oid types[1] = {TIMESTAMPTZOID};
+        Datum values[1] = {TimestampTzGetDatum(cutoff)};
+        int rc = SPI_execute_with_args("DELETE FROM migrate_guard.ddl_log WHERE logged_at < $1", 1, types,
+                                       values, nullptr, false, 0);
+        if (rc != SPI_OK_DELETE)
+            elog(ERROR, "migrate_guard: could not purge the audit log: %s", SPI_result_code_string(rc));
+        purged = SPI_processed;
+        SPI_finish();
+    }
+    PG_FINALLY();
+    {
+        end_internal_sql();
+        SetUserIdAndSecContext(saved_user, saved_sec);
+    }
+    PG_END_TRY();
+
+    AuditRow row = {"SELECT", "table", "migrate_guard", "migrate_guard.ddl_log", "purge",
+                    psprintf("purged " UINT64_FORMAT " rows logged before %s", purged,
+                             timestamptz_to_str(cutoff))};
+    audit_write(row, &frame);
+    PG_RETURN_INT64(static_cast<int64>(purged));
+}

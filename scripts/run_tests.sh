@@ -91,7 +91,7 @@ build=$BASE/build
 if cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$OUT/cmake.log" 2>&1 &&
    cmake --build "$build" -j2 >>"$OUT/cmake.log" 2>&1; then
   MG_TEST_HOST=$BASE/test MG_TEST_PORT=$PORT MG_TEST_NOPRELOAD_PORT=$PORT2 \
-    MG_TEST_NOPRELOAD_HOST=$BASE/test-nopreload \
+    MG_TEST_NOPRELOAD_HOST=$BASE/test-nopreload MG_TEST_BINDIR=$BINDIR \
     "$build/migrate_guard_libpq_tests" --gtest_color=no >"$OUT/gtest.log" 2>&1
   grep -E '^\[ +(OK|FAILED) +\] [A-Za-z]' "$OUT/gtest.log" | grep -v ' tests\?, listed below' || true
   ok=$(grep -cE '^\[       OK \] ' "$OUT/gtest.log")

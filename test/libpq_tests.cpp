@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -225,6 +226,67 @@ TEST_F(Guard, ExtensionCreatedLaterGuardsSessionsAlreadyOpen)
     early.exec("SELECT 1");
     Session cleanup("dbname=postgres user=postgres");
     cleanup.exec("SET migrate_guard.allow_destructive = on");
+}
+
+} // namespace
+
+namespace {
+
+// pg_dump / pg_restore of a guarded database keeps the audit rows.
+class AuditDump : public ::testing::Test {
+protected:
+    static std::string bindir()
+    {
+        const char *b = std::getenv("MG_TEST_BINDIR");
+        return b && *b ? b : "/usr/lib/postgresql/15/bin";
+    }
+    static int run(const std::string &cmd) { return std::system(cmd.c_str()); }
+    static std::string conn_args()
+    {
+        const char *host = std::getenv("MG_TEST_HOST");
+        const char *port = std::getenv("MG_TEST_PORT");
+        return std::string(" -h ") + (host ? host : "/tmp/migrate_guard/test") + " -p " + (port ? port : "54329") +
+               " -U postgres ";
+    }
+};
+
+TEST_F(AuditDump, RestoredDatabaseKeepsTheLog)
+{
+    Session su("dbname=postgres user=postgres");
+    su.exec("SET migrate_guard.allow_destructive = on");
+    su.exec("DROP DATABASE IF EXISTS mg_dump_src");
+    su.exec("DROP DATABASE IF EXISTS mg_dump_dst");
+    ASSERT_TRUE(su.exec("CREATE DATABASE mg_dump_src").ok);
+    ASSERT_TRUE(su.exec("CREATE DATABASE mg_dump_dst").ok);
+    {
+        Session src("dbname=mg_dump_src user=postgres");
+        ASSERT_TRUE(src.exec("CREATE EXTENSION migrate_guard").ok);
+        ASSERT_TRUE(src.exec("CREATE TABLE kept(id int); COMMENT ON TABLE kept IS 'dump me'").ok);
+        ASSERT_TRUE(src.exec("ALTER TABLE kept ADD COLUMN v text").ok);
+    }
+    std::string dump = "/tmp/migrate_guard/mg_dump_src.dump";
+    ASSERT_EQ(run(bindir() + "/pg_dump -Fc -f " + dump + conn_args() + "mg_dump_src"), 0);
+    ASSERT_EQ(run(bindir() + "/pg_restore --exit-on-error -d mg_dump_dst" + conn_args() + dump), 0);
+
+    Session src("dbname=mg_dump_src user=postgres");
+    Session dst("dbname=mg_dump_dst user=postgres");
+    const char *rows = "SELECT string_agg(id || ' ' || command_tag || ' ' || coalesce(object_identity, '') "
+                       "|| ' ' || statement, E'\\n' ORDER BY id) FROM migrate_guard.ddl_log ";
+    std::string original = src.exec(rows).value();
+    ASSERT_NE(original.find("ALTER TABLE public.kept ALTER TABLE kept ADD COLUMN v text"), std::string::npos)
+        << original;
+    // every original row is there, with its id, alongside the restore's own DDL
+    std::string restored = dst.exec(rows).value();
+    std::stringstream lines(original);
+    std::string line;
+    while (std::getline(lines, line))
+        EXPECT_NE(restored.find(line), std::string::npos) << "missing after restore: " << line;
+    // the log stays protected in the restored database
+    EXPECT_EQ(dst.exec("DELETE FROM migrate_guard.ddl_log").sqlstate, "MG001");
+    // and new DDL goes on being logged there
+    EXPECT_TRUE(dst.exec("CREATE TABLE after_restore(id int)").ok);
+    EXPECT_EQ(dst.exec("SELECT count(*) FROM migrate_guard.ddl_log WHERE object_identity = 'public.after_restore'").value(),
+              "1");
 }
 
 } // namespace

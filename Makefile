@@ -12,11 +12,12 @@ PGFILEDESC = "migrate_guard - guard, audit and verify schema migrations"
 # pg_regress suites run by `make test` (order matters: setup creates the
 # extension and the roles the later suites use).
 REGRESS    = setup guard_rules guard_exemptions guard_routes guard_flag \
-             guard_modes guard_blocked_attempts audit_ddl audit_protect
+             guard_modes guard_blocked_attempts audit_ddl audit_protect \
+             verify_fk verify_rows_rls
 # suites that run against a cluster WITHOUT the library preloaded
 REGRESS_NOPRELOAD = not_preloaded
 # isolationtester specs
-ISOLATION  = flag_is_per_session audit_concurrent_ddl
+ISOLATION  = flag_is_per_session audit_concurrent_ddl snapshot_consistency
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

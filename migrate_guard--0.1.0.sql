@@ -95,6 +95,67 @@ ALTER EVENT TRIGGER migrate_guard_sql_drop ENABLE ALWAYS;
 ALTER EVENT TRIGGER migrate_guard_table_rewrite ENABLE ALWAYS;
 
 -- ---------------------------------------------------------------------------
+-- Verification functions
+-- ---------------------------------------------------------------------------
+CREATE TABLE migrate_guard.fk_expectations (
+    id           bigserial PRIMARY KEY,
+    "table"      text NOT NULL,
+    columns      text[],
+    "references" text NOT NULL,
+    on_delete    text NOT NULL
+);
+COMMENT ON TABLE migrate_guard.fk_expectations IS
+  'Expected ON DELETE rules, read by verify_fk_rules() when called without an argument';
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.fk_expectations', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.fk_expectations_id_seq', '');
+
+CREATE FUNCTION migrate_guard.verify_fk_rules(expected jsonb DEFAULT NULL)
+RETURNS TABLE(table_name text, constraint_name text, columns text[],
+              referenced_table text, referenced_columns text[],
+              on_delete text, on_update text, expected_on_delete text,
+              status text, detail text)
+AS 'MODULE_PATHNAME', 'mg_verify_fk_rules'
+LANGUAGE C VOLATILE;
+
+CREATE TABLE migrate_guard.row_count_snapshots (
+    snapshot_id bigserial PRIMARY KEY,
+    label       text UNIQUE,
+    taken_at    timestamptz NOT NULL DEFAULT now(),
+    taken_by    name NOT NULL,
+    exact       boolean NOT NULL,
+    schemas     text[]
+);
+CREATE TABLE migrate_guard.row_counts (
+    snapshot_id bigint NOT NULL REFERENCES migrate_guard.row_count_snapshots ON DELETE CASCADE,
+    table_name  text NOT NULL,
+    row_count   bigint,
+    note        text,
+    PRIMARY KEY (snapshot_id, table_name)
+);
+REVOKE ALL ON migrate_guard.row_count_snapshots, migrate_guard.row_counts FROM PUBLIC;
+GRANT SELECT ON migrate_guard.row_count_snapshots, migrate_guard.row_counts, migrate_guard.fk_expectations TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.row_count_snapshots', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.row_count_snapshots_snapshot_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.row_counts', '');
+
+CREATE FUNCTION migrate_guard.snapshot_row_counts(label text DEFAULT NULL, schemas text[] DEFAULT NULL,
+                                                  exact boolean DEFAULT true)
+RETURNS TABLE(snapshot_id bigint, label text, table_name text, row_count bigint, exact boolean)
+AS 'MODULE_PATHNAME', 'mg_snapshot_row_counts'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate_guard.compare_row_counts(before text, after text DEFAULT NULL)
+RETURNS TABLE(table_name text, before_count bigint, after_count bigint, delta bigint, status text)
+AS 'MODULE_PATHNAME', 'mg_compare_row_counts'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate_guard.verify_rls(schemas text[] DEFAULT NULL)
+RETURNS TABLE(table_name text, rls_enabled boolean, rls_forced boolean, policy_count int,
+              status text, detail text)
+AS 'MODULE_PATHNAME', 'mg_verify_rls'
+LANGUAGE C VOLATILE;
+
+-- ---------------------------------------------------------------------------
 -- Warn when the library is not preloaded: the guard would then be missing
 -- from every session but this one.
 -- ---------------------------------------------------------------------------

@@ -48,3 +48,10 @@
 void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #define MG_NEED_SRF_SHIM 1
 #endif
+
+/* 16 added a soft-error context argument. */
+#if PG_VERSION_NUM >= 160000
+#define mg_qualified_name_list(s) stringToQualifiedNameList((s), NULL)
+#else
+#define mg_qualified_name_list(s) stringToQualifiedNameList(s)
+#endif

@@ -90,6 +90,11 @@ COMMIT;
 SELECT * FROM log_since(:mark);
 SELECT coalesce(max(id), 0) AS mark FROM migrate_guard.ddl_log \gset
 
+-- dropping a foreign key lists the constraint, not PostgreSQL's internal triggers
+ALTER TABLE child DROP CONSTRAINT child_id_fkey;
+SELECT command_tag, object_type, object_identity, event FROM log_since(:mark);
+SELECT coalesce(max(id), 0) AS mark FROM migrate_guard.ddl_log \gset
+
 -- DELETE without WHERE run under the flag, or in warn mode, is audited too
 BEGIN;
 SET LOCAL migrate_guard.allow_destructive = on;

@@ -52,7 +52,10 @@ const char *const kDroppedSql =
     "CASE WHEN d.original THEN 'dropped' WHEN d.normal THEN 'dropped by CASCADE' "
     "ELSE 'dropped with the object it belongs to' END "
     "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
-    "WHERE d.schema_name IS DISTINCT FROM 'pg_toast' AND (d.original OR d.normal OR d.object_type <> 'type')";
+    "WHERE d.original OR d.normal OR ("
+    /* leave out PostgreSQL's internal parts: TOAST, row and array types, foreign-key triggers */
+    "  d.schema_name IS DISTINCT FROM 'pg_toast' AND d.object_type <> 'type' "
+    "  AND NOT (d.object_type = 'trigger' AND d.object_identity LIKE '\"RI\\_ConstraintTrigger\\_%'))";
 const char *const kRewriteSql =
     MG_LOG_COLUMNS "SELECT " MG_LOG_COMMON "$7, 'table', n.nspname, pg_catalog.format('%I.%I', n.nspname, c.relname), "
     MG_LOG_TAIL

@@ -11,7 +11,7 @@ PGFILEDESC = "migrate_guard - guard, audit and verify schema migrations"
 
 # pg_regress suites run by `make test` (order matters: setup creates the
 # extension and the roles the later suites use).
-REGRESS    = setup guard_rules guard_exemptions guard_routes guard_flag \
+REGRESS    = setup bridge guard_rules guard_exemptions guard_routes guard_flag \
              guard_modes guard_blocked_attempts audit_ddl audit_protect \
              verify_fk verify_rows_rls
 # suites that run against a cluster WITHOUT the library preloaded

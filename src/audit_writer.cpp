@@ -3,8 +3,8 @@
  * migrate_guard.ddl_log.
  *
  * Rows are inserted with SPI through plans prepared once per backend, as the
- * owner of the log table (SECURITY_RESTRICTED_OPERATION), so that any role's
- * DDL is logged although PUBLIC has no right on the table.  The role that ran
+ * owner of the log table (owner_sql.h), so that any role's DDL is logged
+ * although PUBLIC has no right on the table.  The role that ran
  * the statement is passed in explicitly; session_user, the client address,
  * the application name, the backend pid and the transaction id are read by
  * the INSERT itself.
@@ -12,6 +12,7 @@
 #include "bridge.h"
 #include "audit.h"
 #include "ext_state.h"
+#include "owner_sql.h"
 #include "redact.h"
 #include "settings.h"
 
@@ -138,15 +139,8 @@ uint64 execute_plan(PlanId id, const AuditRow &row, const StatementFrame &frame)
     values[10] = text_or_null(row.event, &nulls[10]);
     values[11] = text_or_null(row.detail, &nulls[11]);
 
-    Oid saved_user;
-    int saved_sec;
-    GetUserIdAndSecContext(&saved_user, &saved_sec);
     uint64 written = 0;
-    begin_internal_sql();
-    PG_TRY();
-    {
-        SetUserIdAndSecContext(ext_state().ddl_log_owner,
-                               saved_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+    as_extension_owner([&] {
         if (SPI_connect() != SPI_OK_CONNECT)
             elog(ERROR, "migrate_guard: SPI_connect failed");
         int rc = SPI_execute_plan(plan_for(id), values, nulls, false, 0);
@@ -154,13 +148,7 @@ uint64 execute_plan(PlanId id, const AuditRow &row, const StatementFrame &frame)
             elog(ERROR, "migrate_guard: could not write the audit log: %s", SPI_result_code_string(rc));
         written = SPI_processed;
         SPI_finish();
-    }
-    PG_FINALLY();
-    {
-        end_internal_sql();
-        SetUserIdAndSecContext(saved_user, saved_sec);
-    }
-    PG_END_TRY();
+    });
     return written;
 }
 

@@ -12,11 +12,6 @@ void raise_cpp_failure(const char *where, const char *what)
     pg_unreachable();
 }
 
-void rethrow_pg_error(ErrorData *edata)
-{
-    ReThrowError(edata);
-}
-
 } // namespace mg
 
 #ifdef MG_NEED_SRF_SHIM

@@ -15,11 +15,16 @@
  *  2. No object with a non-trivial destructor may live on a frame that a
  *     PostgreSQL error can longjmp past (longjmp skips destructors).  Code
  *     that calls PostgreSQL therefore uses palloc'd memory, PostgreSQL Lists
- *     and trivially destructible C++ types only (std::string_view, enums,
- *     plain structs, arrays).  Code that wants std containers must reach
- *     PostgreSQL through mg::pg_call(), which turns a PostgreSQL error into a
- *     C++ exception (mg::PgError) so that destructors run; guarded() turns it
- *     back into the original PostgreSQL error at the boundary.
+ *     and trivially destructible C++ types only (std::string_view,
+ *     std::array, enums, plain structs, lambdas capturing by reference); the
+ *     standard algorithms it uses work in place (std::sort) and allocate
+ *     nothing.  Should code ever need std containers, it must reach
+ *     PostgreSQL through a PG_TRY wrapper that turns the error into a C++
+ *     exception, so that destructors run, and re-raise it here.
+ *
+ * Callbacks that only flip flags (relcache/syscache invalidation callbacks,
+ * GUC assign hooks) contain no C++ that can throw and are not wrapped: an
+ * ERROR is not allowed there in any case.
  *
  * Memory: palloc in PostgreSQL memory contexts; no raw new/delete.
  */
@@ -28,17 +33,10 @@
 #include "pg.h"
 
 #include <exception>
-#include <type_traits>
 
 namespace mg {
 
-/* A PostgreSQL error carried through C++ frames by pg_call(). */
-struct PgError {
-    ErrorData *edata; /* allocated in the context current at the call */
-};
-
 [[noreturn]] void raise_cpp_failure(const char *where, const char *what);
-[[noreturn]] void rethrow_pg_error(ErrorData *edata);
 
 /*
  * Run fn() on behalf of PostgreSQL: C++ exceptions become ereport(ERROR).
@@ -47,13 +45,10 @@ struct PgError {
 template <typename Fn>
 auto guarded(const char *where, Fn &&fn) -> decltype(fn())
 {
-    ErrorData *pg_error = nullptr;
     const char *what = nullptr;
     char buf[256];
     try {
         return fn();
-    } catch (const PgError &e) {
-        pg_error = e.edata;
     } catch (const std::exception &e) {
         strlcpy(buf, e.what(), sizeof buf);
         what = buf;
@@ -61,55 +56,7 @@ auto guarded(const char *where, Fn &&fn) -> decltype(fn())
         what = "unknown C++ exception";
     }
     /* the exception object is destroyed here: now it is safe to longjmp */
-    if (pg_error)
-        rethrow_pg_error(pg_error);
     raise_cpp_failure(where, what);
-}
-
-/*
- * Call PostgreSQL from C++ code that has destructors on its stack: a
- * PostgreSQL error is caught, copied and thrown as mg::PgError.
- */
-template <typename Fn>
-auto pg_call(Fn &&fn) -> decltype(fn())
-{
-    using R = decltype(fn());
-    MemoryContext caller_cxt = CurrentMemoryContext;
-    ErrorData *volatile failure = nullptr;
-    if constexpr (std::is_void_v<R>) {
-        PG_TRY();
-        {
-            fn();
-        }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(caller_cxt);
-            failure = CopyErrorData();
-            FlushErrorState();
-        }
-        PG_END_TRY();
-        if (failure)
-            throw PgError{failure};
-    } else {
-        static_assert(std::is_trivially_copyable_v<R>,
-                      "pg_call returns plain values only");
-        R result{};
-        R *volatile out = &result;
-        PG_TRY();
-        {
-            *out = fn();
-        }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(caller_cxt);
-            failure = CopyErrorData();
-            FlushErrorState();
-        }
-        PG_END_TRY();
-        if (failure)
-            throw PgError{failure};
-        return result;
-    }
 }
 
 } // namespace mg

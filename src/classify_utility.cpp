@@ -168,10 +168,11 @@ List *classify_drop(DropStmt *stmt, List *out)
 List *classify_alter_table(AlterTableStmt *stmt, List *out)
 {
     Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-    if (!OidIsValid(relid) || relation_is_exempt(relid))
+    if (!OidIsValid(relid))
         return out;
+    List *found = NIL;
     if (is_protected_table(relid))
-        out = add_match(out, Rule::guard_tamper, relation_identity(relid));
+        found = add_match(found, Rule::guard_tamper, relation_identity(relid));
     ListCell *lc;
     foreach (lc, stmt->cmds) {
         AlterTableCmd *cmd = castNode(AlterTableCmd, lfirst(lc));
@@ -179,29 +180,32 @@ List *classify_alter_table(AlterTableStmt *stmt, List *out)
         case AT_DropColumn:
             if (get_attnum(relid, cmd->name) == InvalidAttrNumber)
                 break; /* IF EXISTS on a missing column, or an error to come */
-            out = add_match(out, Rule::drop_column, column_identity(relid, cmd->name));
+            found = add_match(found, Rule::drop_column, column_identity(relid, cmd->name));
             if (cmd->behavior == DROP_CASCADE)
-                out = add_match(out, Rule::drop_cascade, column_identity(relid, cmd->name));
+                found = add_match(found, Rule::drop_cascade, column_identity(relid, cmd->name));
             break;
         case AT_AlterColumnType:
             if (get_attnum(relid, cmd->name) != InvalidAttrNumber)
-                out = add_match(out, Rule::alter_column_type, column_identity(relid, cmd->name));
+                found = add_match(found, Rule::alter_column_type, column_identity(relid, cmd->name));
             break;
         case AT_DisableRowSecurity:
         case AT_NoForceRowSecurity:
-            out = add_match(out, Rule::disable_rls, relation_identity(relid));
+            found = add_match(found, Rule::disable_rls, relation_identity(relid));
             break;
         case AT_DropConstraint:
             if (cmd->behavior == DROP_CASCADE)
-                out = add_match(out, Rule::drop_cascade,
-                                psprintf("constraint %s on %s", quote_identifier(cmd->name),
-                                         relation_identity(relid)));
+                found = add_match(found, Rule::drop_cascade,
+                                  psprintf("constraint %s on %s", quote_identifier(cmd->name),
+                                           relation_identity(relid)));
             break;
         default:
             break;
         }
     }
-    return out;
+    /* the exemption lookups run only when something matched */
+    if (found == NIL || relation_is_exempt(relid))
+        return out;
+    return list_concat(out, found);
 }
 
 List *classify_truncate(TruncateStmt *stmt, List *out)

@@ -104,8 +104,7 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
         StatementFrame frame = {query_string, pstmt->stmt_location, pstmt->stmt_len,
                                 Verdict{false, Rule::drop_table, nullptr, InvalidOid, false}};
         if (applies && utility_may_match(stmt))
-            frame.verdict = judge(classify_utility(stmt),
-                                  statement_text(query_string, pstmt->stmt_location, pstmt->stmt_len));
+            frame.verdict = judge(classify_utility(stmt), query_string, pstmt->stmt_location, pstmt->stmt_len);
         bool push = applies && !is_trivial_utility(stmt);
         if (push && audit_enabled())
             audit_utility_statement(stmt, frame);
@@ -154,7 +153,7 @@ PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_optio
     return guarded("planner hook", [&] {
         if (g_explain_only_depth == 0 && query_may_match(parse) && !running_internal_sql() && guard_applies()) {
             List *matches = classify_query(parse);
-            Verdict v = judge(matches, statement_text(query_string, parse->stmt_location, parse->stmt_len));
+            Verdict v = judge(matches, query_string, parse->stmt_location, parse->stmt_len);
             if (v.matched && audit_enabled()) {
                 /* DML that matched a rule (and ran: overridden, warned or not blocked) is audited */
                 StatementFrame frame = {query_string, parse->stmt_location, parse->stmt_len, v};

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "blocked_log.h"
 #include "ext_state.h"
+#include "owner_sql.h"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -31,21 +32,14 @@ MG_SQL_FUNCTION(mg_purge_ddl_log)
     frame.location = -1;
     frame.length = 0;
     List *matches = add_match(NIL, Rule::guard_tamper, pstrdup("migrate_guard.ddl_log"));
-    frame.verdict = judge(matches, statement_text(debug_query_string, -1, 0)); /* refuses without the flag */
+    frame.verdict = judge(matches, debug_query_string, -1, 0); /* refuses without the flag */
 
     TimestampTz cutoff = DatumGetTimestampTz(
         DirectFunctionCall2(timestamptz_mi_interval, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
                             IntervalPGetDatum(older_than)));
 
-    Oid saved_user;
-    int saved_sec;
-    GetUserIdAndSecContext(&saved_user, &saved_sec);
     uint64 purged = 0;
-    begin_internal_sql(); /* the guard would refuse our own DELETE */
-    PG_TRY();
-    {
-        SetUserIdAndSecContext(ext_state().ddl_log_owner,
-                               saved_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+    as_extension_owner([&] {
         if (SPI_connect() != SPI_OK_CONNECT)
             elog(ERROR, "migrate_guard: SPI_connect failed");
         Oid types[1] = {TIMESTAMPTZOID};
@@ -56,13 +50,7 @@ MG_SQL_FUNCTION(mg_purge_ddl_log)
             elog(ERROR, "migrate_guard: could not purge the audit log: %s", SPI_result_code_string(rc));
         purged = SPI_processed;
         SPI_finish();
-    }
-    PG_FINALLY();
-    {
-        end_internal_sql();
-        SetUserIdAndSecContext(saved_user, saved_sec);
-    }
-    PG_END_TRY();
+    });
 
     AuditRow row = {"SELECT", "table", "migrate_guard", "migrate_guard.ddl_log", "purge",
                     psprintf("purged " UINT64_FORMAT " rows logged before %s", purged,

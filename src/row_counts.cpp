@@ -19,6 +19,7 @@
  */
 #include "bridge.h"
 #include "ext_state.h"
+#include "owner_sql.h"
 #include "verify_common.h"
 
 extern "C" {
@@ -108,24 +109,11 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
     return out;
 }
 
-/* Runs a statement as the owner of the extension's tables. */
+/* Runs a statement as the owner of the extension's tables (owner_sql.h). */
 int run_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
 {
-    Oid saved_user;
-    int saved_sec;
-    GetUserIdAndSecContext(&saved_user, &saved_sec);
-    volatile int rc = 0;
-    PG_TRY();
-    {
-        SetUserIdAndSecContext(ext_state().ddl_log_owner,
-                               saved_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-        rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
-    }
-    PG_FINALLY();
-    {
-        SetUserIdAndSecContext(saved_user, saved_sec);
-    }
-    PG_END_TRY();
+    int rc = 0;
+    as_extension_owner([&] { rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0); });
     return rc;
 }
 

@@ -40,7 +40,7 @@ namespace {
 
 } // namespace
 
-Verdict judge(List *matches, const char *statement)
+Verdict judge(List *matches, const char *source, int location, int length)
 {
     Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false};
     if (matches == NIL)
@@ -72,7 +72,7 @@ Verdict judge(List *matches, const char *statement)
 
     if (flag_in_force()) {
         if (require_reason() && reason()[0] == '\0')
-            refuse(*deciding, statement, true);
+            refuse(*deciding, statement_text(source, location, length), true);
         v.overridden = true;
         return v;
     }
@@ -84,7 +84,7 @@ Verdict judge(List *matches, const char *statement)
                  errdetail("%s", rule_info(deciding->rule).danger)));
         return v;
     }
-    refuse(*deciding, statement, false);
+    refuse(*deciding, statement_text(source, location, length), false);
 }
 
 char *statement_text(const char *source, int location, int length)

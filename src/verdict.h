@@ -21,9 +21,10 @@ struct Verdict {
 /*
  * Decide about one statement.  Refuses with ereport(ERROR) (after recording
  * the attempt in shared memory) or returns what the audit log should say.
- * `statement` is the text of the one statement, for the record.
+ * The statement is bytes [location, location + length) of source (see
+ * statement_text()); its text is only extracted for a refusal.
  */
-Verdict judge(List *matches, const char *statement);
+Verdict judge(List *matches, const char *source, int location, int length);
 
 /* The text of one statement inside a (possibly multi-statement) string. */
 char *statement_text(const char *source, int location, int length);

@@ -40,6 +40,32 @@ SELECT evtname, evtenabled FROM pg_event_trigger WHERE evtname LIKE 'migrate_gua
 -- nothing was lost (the ENABLE ALWAYS above added one row)
 SELECT count(*) = :before + 1 AS nothing_lost FROM migrate_guard.ddl_log;
 
+-- the audit runs its SQL as the log's owner with search_path pinned to
+-- pg_catalog: an operator planted in a schema the caller puts first is never
+-- called (it would run as the owner)
+CREATE TABLE public.planted_calls(who name);
+GRANT INSERT ON public.planted_calls TO PUBLIC;
+SET ROLE mg_app;
+CREATE FUNCTION public.planted_eq(text, text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.planted_calls VALUES (current_user);
+  RETURN pg_catalog.texteq($1, $2);
+END $$;
+CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.planted_eq);
+SET search_path = public, pg_catalog;
+BEGIN;
+CREATE TABLE app_scratch(id int);
+DROP TABLE app_scratch;
+COMMIT;
+RESET search_path;
+DROP OPERATOR public.= (text, text);
+DROP FUNCTION public.planted_eq(text, text);
+RESET ROLE;
+SELECT count(*) AS planted_calls FROM public.planted_calls;
+SELECT command_tag, object_identity, event FROM migrate_guard.ddl_log
+ WHERE object_identity = 'public.app_scratch' ORDER BY id;
+SELECT count(*) AS before FROM migrate_guard.ddl_log \gset
+
 -- purge_ddl_log needs the flag
 SELECT migrate_guard.purge_ddl_log('1 day');
 SET ROLE mg_app;

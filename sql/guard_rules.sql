@@ -68,6 +68,8 @@ DELETE FROM ledger;
 DELETE FROM ledger WHERE true;
 DELETE FROM ledger WHERE 1 = 1 AND 'a' = 'a';
 DELETE FROM ledger WHERE id = id OR true;
+DELETE FROM ledger WHERE CASE WHEN true THEN true ELSE id > 0 END;
+DELETE FROM ledger WHERE NOT false AND (id > 0 OR 2 > 1);
 UPDATE accounts SET balance = 0;
 UPDATE accounts SET balance = 0 WHERE 2 > 1;
 -- MERGE whose ON condition is always true

@@ -1,5 +1,5 @@
 -- migrate_guard 0.1.0: install script
-\echo Use "CREATE EXTENSION migrate_guard" to load this file. \quit
+\echo Use "CREATE EXTENSION migrate_guard" \quit
 
 -- ---------------------------------------------------------------------------
 -- Status and the refusal ring

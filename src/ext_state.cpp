@@ -15,6 +15,7 @@ namespace {
 
 ExtState g_state = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
 bool g_valid = false;
+bool g_callbacks_registered = false;
 
 void on_namespace_change(Datum, int, uint32)
 {
@@ -31,14 +32,19 @@ void on_relcache_change(Datum, Oid relid)
 
 void register_ext_state_callbacks()
 {
+    if (g_callbacks_registered)
+        return;
     CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_change, (Datum) 0);
     CacheRegisterRelcacheCallback(on_relcache_change, (Datum) 0);
+    g_callbacks_registered = true;
 }
 
 const ExtState &ext_state()
 {
     if (g_valid)
         return g_state;
+    /* also when the library was loaded late (not preloaded): SQL functions and event triggers use it */
+    register_ext_state_callbacks();
     bool was_present = g_state.present;
     ExtState s = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
     s.ext_oid = get_extension_oid("migrate_guard", true);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Guard overhead in instructions (valgrind callgrind counts instructions, not
+# seconds, so the figure does not depend on what else the machine is doing).
+# A single-user backend runs 3,000 pgbench select-only statements, then 1,000
+# TPC-B-like transactions, with and without the library preloaded (extension
+# installed); an empty run of each configuration measures start-up, which is
+# subtracted.  Configurations alternate, two rounds; the second (warm) round
+# is reported.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+command -v valgrind >/dev/null || { echo "instructions: valgrind is not installed (apt-get install valgrind)"; exit 0; }
+D=$BASE/bench-instr
+PORT=$((BENCH_PORT + 1))
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+rm -rf "$D"; mkdir -p "$D"; [ "$(id -u)" = 0 ] && chown postgres "$D"
+as_pg "$BINDIR/initdb" -D "$D/data" -A trust -U postgres --no-sync >/dev/null 2>&1
+as_pg "$BINDIR/pg_ctl" -D "$D/data" -o "-p $PORT -k $D -c shared_preload_libraries=migrate_guard" -l "$D/log" -w start >/dev/null
+psql -X -q -h "$D" -p "$PORT" -U postgres -c "CREATE DATABASE b"
+psql -X -q -h "$D" -p "$PORT" -U postgres -d b -c "CREATE EXTENSION migrate_guard"
+PGOPTIONS="-c migrate_guard.allow_destructive=on" "$BINDIR/pgbench" -q -i -s 1 -h "$D" -p "$PORT" -U postgres b >/dev/null 2>&1
+as_pg "$BINDIR/pg_ctl" -D "$D/data" -w stop >/dev/null
+
+awk 'BEGIN { srand(1); for (i = 0; i < 3000; i++) printf "SELECT abalance FROM pgbench_accounts WHERE aid = %d;\n", 1 + int(rand() * 100000) }' >"$D/select.sql"
+awk 'BEGIN { srand(2); for (i = 0; i < 1000; i++) { a = 1 + int(rand() * 100000); t = 1 + int(rand() * 10); d = int(rand() * 10000) - 5000;
+  printf "BEGIN;\nUPDATE pgbench_accounts SET abalance = abalance + %d WHERE aid = %d;\nSELECT abalance FROM pgbench_accounts WHERE aid = %d;\n", d, a, a;
+  printf "UPDATE pgbench_tellers SET tbalance = tbalance + %d WHERE tid = %d;\nUPDATE pgbench_branches SET bbalance = bbalance + %d WHERE bid = 1;\n", d, t, d;
+  printf "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (%d, 1, %d, %d, CURRENT_TIMESTAMP);\nEND;\n", t, a, d } }' >"$D/tpcb.sql"
+: >"$D/empty.sql"
+[ "$(id -u)" = 0 ] && chown -R postgres "$D"
+
+instr() { # config input -> instructions
+  local pl=""; [ "$1" = preload ] && pl=migrate_guard
+  as_pg valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" "$BINDIR/postgres" --single -D "$D/data" \
+    -c shared_preload_libraries="$pl" -c fsync=off b <"$D/$2" >/dev/null 2>"$D/cg.err"
+  awk '/^summary:/ {print $2}' "$D/cg.out"
+}
+declare -A n
+for round in 1 2; do
+  for cfg in nopreload preload; do
+    for w in empty select tpcb; do n[$cfg.$w]=$(instr "$cfg" "$w.sql"); done
+    echo "  round $round $cfg: start-up ${n[$cfg.empty]}, select-only ${n[$cfg.select]}, tpcb-like ${n[$cfg.tpcb]} instructions"
+  done
+done
+per() { awk -v t="$1" -v e="$2" -v k="$3" 'BEGIN {printf "%.0f", (t - e) / k}'; }
+ws=$(per "${n[preload.select]}" "${n[preload.empty]}" 3000); ns=$(per "${n[nopreload.select]}" "${n[nopreload.empty]}" 3000)
+wt=$(per "${n[preload.tpcb]}" "${n[preload.empty]}" 1000); nt=$(per "${n[nopreload.tpcb]}" "${n[nopreload.empty]}" 1000)
+echo "instructions: select-only per statement with/without = $(ratio "$ws" "$ns")  [$ws vs $ns instructions]"
+echo "instructions: tpcb-like per transaction with/without = $(ratio "$wt" "$nt")  [$wt vs $nt instructions]"

@@ -58,10 +58,10 @@ CREATE TABLE migrate_guard.ddl_log (
     detail           text
 );
 ALTER SEQUENCE migrate_guard.ddl_log_id_seq OWNED BY migrate_guard.ddl_log.id;
--- not unique on purpose: a restored dump keeps its rows' ids, and the restore's
+-- one index, and not unique on purpose: every DDL statement pays for the
+-- index inserts, and a restored dump keeps its rows' ids while the restore's
 -- own DDL is logged before those rows are loaded
 CREATE INDEX ddl_log_id_idx ON migrate_guard.ddl_log (id);
-CREATE INDEX ddl_log_logged_at_idx ON migrate_guard.ddl_log (logged_at);
 COMMENT ON TABLE migrate_guard.ddl_log IS
   'One row per DDL command and per object it dropped, written in the transaction of the change';
 REVOKE ALL ON migrate_guard.ddl_log FROM PUBLIC;

@@ -6,6 +6,11 @@
 # installed); an empty run of each configuration measures start-up, which is
 # subtracted.  Configurations alternate, two rounds; the second (warm) round
 # is reported.
+# Then the audit: the postmaster runs under callgrind (event triggers do not
+# fire in single-user mode) and one backend per database runs the same DDL
+# script (CREATE TABLE, ALTER TABLE ADD COLUMN, CREATE INDEX, COMMENT; 100 of
+# each) in a database without the extension, one with migrate_guard, and one
+# with the do-it-yourself PL/pgSQL event-trigger audit of bench/audit.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -48,3 +53,32 @@ ws=$(per "${n[preload.select]}" "${n[preload.empty]}" 3000); ns=$(per "${n[nopre
 wt=$(per "${n[preload.tpcb]}" "${n[preload.empty]}" 1000); nt=$(per "${n[nopreload.tpcb]}" "${n[nopreload.empty]}" 1000)
 echo "instructions: select-only per statement with/without = $(ratio "$ws" "$ns")  [$ws vs $ns instructions]"
 echo "instructions: tpcb-like per transaction with/without = $(ratio "$wt" "$nt")  [$wt vs $nt instructions]"
+
+# ---- the audit, per DDL statement --------------------------------------------
+as_pg "$BINDIR/pg_ctl" -D "$D/data" -o "-p $PORT -k $D -c shared_preload_libraries=migrate_guard" -l "$D/log" -w start >/dev/null
+for db in ddl_none ddl_guard ddl_diy; do psql -X -q -h "$D" -p "$PORT" -U postgres -c "CREATE DATABASE $db"; done
+psql -X -q -h "$D" -p "$PORT" -U postgres -d ddl_guard -c "CREATE EXTENSION migrate_guard"
+sed -n '/^bpsql -d diy_plpgsql <<.SQL./,/^SQL$/p' bench/audit.sh | sed '1d;$d' | psql -X -q -h "$D" -p "$PORT" -U postgres -d ddl_diy
+as_pg "$BINDIR/pg_ctl" -D "$D/data" -w stop >/dev/null
+{
+  echo "CREATE SCHEMA b; SET search_path = b;"
+  for i in $(seq 1 100); do echo "CREATE TABLE t$i(id int, v text);"; done
+  for i in $(seq 1 100); do echo "ALTER TABLE t$i ADD COLUMN extra int;"; done
+  for i in $(seq 1 100); do echo "CREATE INDEX t${i}_v ON t$i(v);"; done
+  for i in $(seq 1 100); do echo "COMMENT ON TABLE t$i IS 'bench $i';"; done
+} >"$D/ddl.sql"
+rm -f "$D"/cg.pm.*
+as_pg valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$D/cg.pm.%p" "$BINDIR/postgres" -D "$D/data" \
+  -p "$PORT" -k "$D" -c shared_preload_libraries=migrate_guard -c fsync=off -c autovacuum=off >"$D/pm.log" 2>&1 &
+for _ in $(seq 1 120); do psql -X -h "$D" -p "$PORT" -U postgres -d postgres -c "SELECT 1" >/dev/null 2>&1 && break; sleep 1; done
+declare -A pid
+for db in ddl_none ddl_guard ddl_diy; do
+  pid[$db]=$(psql -X -q -v ON_ERROR_STOP=1 -h "$D" -p "$PORT" -U postgres -d "$db" -At -c "SELECT pg_backend_pid()" -f "$D/ddl.sql" | head -1)
+done
+as_pg "$BINDIR/pg_ctl" -D "$D/data" -m fast -w stop >/dev/null
+sleep 2
+for db in ddl_none ddl_guard ddl_diy; do n[$db]=$(awk '/^summary:/ {print $2}' "$D/cg.pm.${pid[$db]}"); done
+echo "  DDL script backends: without ${n[ddl_none]}, migrate_guard ${n[ddl_guard]}, PL/pgSQL audit ${n[ddl_diy]} instructions"
+echo "instructions: DDL script with migrate_guard / without = $(ratio "${n[ddl_guard]}" "${n[ddl_none]}")  (whole backend, start-up included; target <= 1.20)"
+echo "instructions: DDL script PL/pgSQL audit / without = $(ratio "${n[ddl_diy]}" "${n[ddl_none]}")"
+echo "instructions: migrate_guard / PL/pgSQL audit = $(ratio "${n[ddl_guard]}" "${n[ddl_diy]}")  (must be < 1)"

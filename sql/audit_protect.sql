@@ -40,9 +40,9 @@ SELECT evtname, evtenabled FROM pg_event_trigger WHERE evtname LIKE 'migrate_gua
 -- nothing was lost (the ENABLE ALWAYS above added one row)
 SELECT count(*) = :before + 1 AS nothing_lost FROM migrate_guard.ddl_log;
 
--- the audit runs its SQL as the log's owner with search_path pinned to
--- pg_catalog: an operator planted in a schema the caller puts first is never
--- called (it would run as the owner)
+-- the extension's own SQL (which runs as the owner of its tables) never calls
+-- an operator or function planted in a schema the caller puts first: the
+-- audit writes rows without SQL, and owner-run SQL pins search_path
 CREATE TABLE public.planted_calls(who name);
 GRANT INSERT ON public.planted_calls TO PUBLIC;
 SET ROLE mg_app;
@@ -52,14 +52,34 @@ BEGIN
   RETURN pg_catalog.texteq($1, $2);
 END $$;
 CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.planted_eq);
+CREATE FUNCTION public.planted_lt(timestamptz, timestamptz) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.planted_calls VALUES (current_user);
+  RETURN pg_catalog.timestamptz_lt($1, $2);
+END $$;
+CREATE OPERATOR public.< (LEFTARG = timestamptz, RIGHTARG = timestamptz, FUNCTION = public.planted_lt);
+GRANT EXECUTE ON FUNCTION public.planted_eq(text, text), public.planted_lt(timestamptz, timestamptz) TO PUBLIC;
 SET search_path = public, pg_catalog;
 BEGIN;
 CREATE TABLE app_scratch(id int);
 DROP TABLE app_scratch;
 COMMIT;
 RESET search_path;
+RESET ROLE;
+-- an admin purging with the same search_path does not call it either
+SET ROLE mg_admin;
+SET search_path = public, pg_catalog;
+BEGIN;
+SET LOCAL migrate_guard.allow_destructive = on;
+SELECT migrate_guard.purge_ddl_log('100 years');
+COMMIT;
+RESET search_path;
+RESET ROLE;
+SET ROLE mg_app;
 DROP OPERATOR public.= (text, text);
+DROP OPERATOR public.< (timestamptz, timestamptz);
 DROP FUNCTION public.planted_eq(text, text);
+DROP FUNCTION public.planted_lt(timestamptz, timestamptz);
 RESET ROLE;
 SELECT count(*) AS planted_calls FROM public.planted_calls;
 SELECT command_tag, object_identity, event FROM migrate_guard.ddl_log

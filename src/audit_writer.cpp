@@ -2,25 +2,31 @@
  * audit_writer.cpp — statement frames and writing rows into
  * migrate_guard.ddl_log.
  *
- * Rows are inserted with SPI through plans prepared once per backend, as the
- * owner of the log table (owner_sql.h), so that any role's DDL is logged
- * although PUBLIC has no right on the table.  The role that ran
- * the statement is passed in explicitly; session_user, the client address,
- * the application name, the backend pid and the transaction id are read by
- * the INSERT itself.
+ * Rows are formed and inserted directly into the heap and its indexes, in the
+ * transaction of the change: no SQL is parsed, planned or executed, so the
+ * audit costs little per DDL statement, needs no privilege on the table (any
+ * role's DDL is logged although PUBLIC has no right on it) and cannot be
+ * redirected through search_path.  The event-trigger functions
+ * pg_event_trigger_ddl_commands() and pg_event_trigger_dropped_objects() are
+ * called through fmgr and their result sets read directly.
  */
 #include "bridge.h"
 #include "audit.h"
 #include "ext_state.h"
-#include "owner_sql.h"
 #include "redact.h"
 #include "settings.h"
 
 extern "C" {
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "catalog/index.h"
+#include "commands/sequence.h"
+#include "executor/executor.h"
+#include "executor/tuptable.h"
 #include "tcop/pquery.h"
+#include "utils/fmgroids.h"
 #include "utils/portal.h"
+#include "utils/xid8.h"
 }
 
 namespace mg {
@@ -30,66 +36,6 @@ constexpr int kMaxFrames = 64;
 StatementFrame g_frames[kMaxFrames];
 int g_depth = 0;
 int g_internal = 0;
-
-constexpr int kParams = 12;
-Oid kParamTypes[kParams] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID,
-                            TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-
-#define MG_LOG_COLUMNS                                                                   \
-    "INSERT INTO migrate_guard.ddl_log(\"current_role\", application_name, client_addr, " \
-    "command_tag, object_type, schema_name, object_identity, statement, top_statement, "  \
-    "rule, overridden, reason, event, detail) "
-#define MG_LOG_COMMON "$1::name, pg_catalog.current_setting('application_name'), pg_catalog.inet_client_addr(), "
-#define MG_LOG_TAIL "$2, $3, $4, $5, $6, $11, "
-
-const char *const kSingleSql =
-    MG_LOG_COLUMNS "VALUES (" MG_LOG_COMMON "$7, $8, $9, $10, " MG_LOG_TAIL "$12)";
-const char *const kDdlCommandsSql =
-    MG_LOG_COLUMNS "SELECT " MG_LOG_COMMON "c.command_tag, c.object_type, c.schema_name, c.object_identity, "
-    MG_LOG_TAIL "$12 FROM pg_catalog.pg_event_trigger_ddl_commands() c WHERE NOT c.in_extension";
-const char *const kDroppedSql =
-    MG_LOG_COLUMNS "SELECT " MG_LOG_COMMON "$7, d.object_type, d.schema_name, d.object_identity, "
-    MG_LOG_TAIL
-    "CASE WHEN d.original THEN 'dropped' WHEN d.normal THEN 'dropped by CASCADE' "
-    "ELSE 'dropped with the object it belongs to' END "
-    "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
-    "WHERE d.original OR d.normal OR ("
-    /* leave out PostgreSQL's internal parts: TOAST, row and array types, foreign-key triggers */
-    "  d.schema_name IS DISTINCT FROM 'pg_toast' AND d.object_type <> 'type' "
-    "  AND NOT (d.object_type = 'trigger' AND d.object_identity LIKE '\"RI\\_ConstraintTrigger\\_%'))";
-const char *const kRewriteSql =
-    MG_LOG_COLUMNS "SELECT " MG_LOG_COMMON "$7, 'table', n.nspname, pg_catalog.format('%I.%I', n.nspname, c.relname), "
-    MG_LOG_TAIL
-    "'table rewrite, reason ' || pg_catalog.pg_event_trigger_table_rewrite_reason() "
-    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.oid = pg_catalog.pg_event_trigger_table_rewrite_oid()";
-
-enum PlanId { kSingle, kDdlCommands, kDropped, kRewrite, kPlanCount };
-SPIPlanPtr g_plans[kPlanCount] = {nullptr, nullptr, nullptr, nullptr};
-const char *const kPlanSql[kPlanCount] = {kSingleSql, kDdlCommandsSql, kDroppedSql, kRewriteSql};
-
-SPIPlanPtr plan_for(PlanId id)
-{
-    if (g_plans[id] == nullptr) {
-        SPIPlanPtr plan = SPI_prepare(kPlanSql[id], kParams, kParamTypes);
-        if (plan == nullptr)
-            elog(ERROR, "migrate_guard: could not prepare audit statement: %s",
-                 SPI_result_code_string(SPI_result));
-        SPI_keepplan(plan);
-        g_plans[id] = plan;
-    }
-    return g_plans[id];
-}
-
-Datum text_or_null(const char *s, char *null_flag)
-{
-    if (s == nullptr) {
-        *null_flag = 'n';
-        return (Datum) 0;
-    }
-    *null_flag = ' ';
-    return CStringGetTextDatum(s);
-}
 
 /* The top-level statement that led to the one being run. */
 const char *top_level_statement()
@@ -111,45 +57,275 @@ StatementFrame fallback_frame()
     return f;
 }
 
-/* Runs one of the plans as the owner of the log table. */
-uint64 execute_plan(PlanId id, const AuditRow &row, const StatementFrame &frame)
+/* inet_client_addr(), which is NULL for a Unix-socket connection */
+Datum client_addr(bool *isnull)
 {
+    FmgrInfo flinfo;
+    fmgr_info(F_INET_CLIENT_ADDR, &flinfo);
+    FunctionCallInfo fcinfo = static_cast<FunctionCallInfo>(palloc0(SizeForFunctionCallInfo(0)));
+    InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, nullptr, nullptr);
+    Datum d = FunctionCallInvoke(fcinfo);
+    *isnull = fcinfo->isnull;
+    return d;
+}
+
+Datum text_datum(const char *s, bool *isnull)
+{
+    *isnull = s == nullptr;
+    return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+Datum name_datum(const char *s)
+{
+    Name n = static_cast<Name>(palloc0(NAMEDATALEN));
+    namestrcpy(n, s ? s : "");
+    return NameGetDatum(n);
+}
+
+/*
+ * The parts of a row common to every row of one statement, computed once per
+ * batch: who, where, what statement, and the guard's verdict.
+ */
+struct RowContext {
+    Relation rel;
+    TupleDesc desc;
+    Oid seq;
+    Datum *values;
+    bool *nulls;
+    AttrNumber command_tag, object_type, schema_name, object_identity, event, detail, id, logged_at;
+};
+
+AttrNumber column_number(TupleDesc desc, const char *column)
+{
+    for (int i = 0; i < desc->natts; i++)
+        if (!TupleDescAttr(desc, i)->attisdropped && strcmp(NameStr(TupleDescAttr(desc, i)->attname), column) == 0)
+            return static_cast<AttrNumber>(i + 1);
+    return InvalidAttrNumber;
+}
+
+void set_column(RowContext &rc, const char *column, Datum value, bool isnull)
+{
+    AttrNumber att = column_number(rc.desc, column);
+    if (att == InvalidAttrNumber)
+        return;
+    rc.values[att - 1] = value;
+    rc.nulls[att - 1] = isnull;
+}
+
+RowContext open_log(const StatementFrame &frame)
+{
+    const ExtState &ext = ext_state();
+    RowContext rc;
+    rc.rel = table_open(ext.ddl_log_oid, RowExclusiveLock);
+    rc.desc = RelationGetDescr(rc.rel);
+    rc.seq = get_relname_relid("ddl_log_id_seq", ext.schema_oid);
+    rc.values = static_cast<Datum *>(palloc0(sizeof(Datum) * rc.desc->natts));
+    rc.nulls = static_cast<bool *>(palloc(sizeof(bool) * rc.desc->natts));
+    memset(rc.nulls, true, sizeof(bool) * rc.desc->natts);
+    rc.command_tag = column_number(rc.desc, "command_tag");
+    rc.object_type = column_number(rc.desc, "object_type");
+    rc.schema_name = column_number(rc.desc, "schema_name");
+    rc.object_identity = column_number(rc.desc, "object_identity");
+    rc.event = column_number(rc.desc, "event");
+    rc.detail = column_number(rc.desc, "detail");
+    rc.id = column_number(rc.desc, "id");
+    rc.logged_at = column_number(rc.desc, "logged_at");
+
     bool redacted = false;
     const char *statement = redact_passwords(statement_text(frame.source, frame.location, frame.length), &redacted);
     const char *top = redact_passwords(top_level_statement());
     if (redacted && top != nullptr && pg_strcasecmp(top, statement) != 0 && strcasestr(top, "password") != nullptr)
         top = "(hidden: the statement sets a password)";
-    const char *reason_text = reason()[0] ? reason() : nullptr;
-    const char *current_role = GetUserNameFromId(GetUserId(), true);
+    bool isnull;
+    set_column(rc, "txid", FullTransactionIdGetDatum(GetTopFullTransactionId()), false);
+    set_column(rc, "session_role", name_datum(GetUserNameFromId(GetSessionUserId(), true)), false);
+    set_column(rc, "current_role", name_datum(GetUserNameFromId(GetUserId(), true)), false);
+    Datum app = text_datum(application_name && application_name[0] ? application_name : nullptr, &isnull);
+    set_column(rc, "application_name", app, isnull);
+    Datum addr = client_addr(&isnull);
+    set_column(rc, "client_addr", addr, isnull);
+    set_column(rc, "backend_pid", Int32GetDatum(MyProcPid), false);
+    Datum st = text_datum(statement, &isnull);
+    set_column(rc, "statement", st, isnull);
+    Datum tp = text_datum(top, &isnull);
+    set_column(rc, "top_statement", tp, isnull);
+    Datum rule = text_datum(frame.verdict.matched ? rule_name(frame.verdict.rule) : nullptr, &isnull);
+    set_column(rc, "rule", rule, isnull);
+    set_column(rc, "overridden", BoolGetDatum(frame.verdict.overridden), false);
+    Datum why = text_datum(reason()[0] ? reason() : nullptr, &isnull);
+    set_column(rc, "reason", why, isnull);
+    return rc;
+}
 
-    Datum values[kParams];
-    char nulls[kParams + 1];
-    nulls[kParams] = '\0';
-    values[0] = text_or_null(current_role, &nulls[0]);
-    values[1] = text_or_null(statement, &nulls[1]);
-    values[2] = text_or_null(top, &nulls[2]);
-    values[3] = text_or_null(frame.verdict.matched ? rule_name(frame.verdict.rule) : nullptr, &nulls[3]);
-    values[4] = BoolGetDatum(frame.verdict.overridden);
-    nulls[4] = ' ';
-    values[5] = text_or_null(reason_text, &nulls[5]);
-    values[6] = text_or_null(row.command_tag, &nulls[6]);
-    values[7] = text_or_null(row.object_type, &nulls[7]);
-    values[8] = text_or_null(row.schema_name, &nulls[8]);
-    values[9] = text_or_null(row.object_identity, &nulls[9]);
-    values[10] = text_or_null(row.event, &nulls[10]);
-    values[11] = text_or_null(row.detail, &nulls[11]);
+void put(RowContext &rc, AttrNumber att, const char *value)
+{
+    if (att == InvalidAttrNumber)
+        return;
+    rc.nulls[att - 1] = value == nullptr;
+    rc.values[att - 1] = value ? CStringGetTextDatum(value) : (Datum) 0;
+}
 
-    uint64 written = 0;
-    as_extension_owner([&] {
-        if (SPI_connect() != SPI_OK_CONNECT)
-            elog(ERROR, "migrate_guard: SPI_connect failed");
-        int rc = SPI_execute_plan(plan_for(id), values, nulls, false, 0);
-        if (rc != SPI_OK_INSERT)
-            elog(ERROR, "migrate_guard: could not write the audit log: %s", SPI_result_code_string(rc));
-        written = SPI_processed;
-        SPI_finish();
-    });
-    return written;
+/* Inserts one row into the heap and into every index of the log. */
+void insert_row(RowContext &rc, const AuditRow &row)
+{
+    put(rc, rc.command_tag, row.command_tag);
+    put(rc, rc.object_type, row.object_type);
+    put(rc, rc.schema_name, row.schema_name);
+    put(rc, rc.object_identity, row.object_identity);
+    put(rc, rc.event, row.event);
+    put(rc, rc.detail, row.detail);
+    if (rc.id != InvalidAttrNumber) {
+        rc.nulls[rc.id - 1] = false;
+        rc.values[rc.id - 1] = Int64GetDatum(nextval_internal(rc.seq, false));
+    }
+    if (rc.logged_at != InvalidAttrNumber) {
+        rc.nulls[rc.logged_at - 1] = false;
+        rc.values[rc.logged_at - 1] = TimestampTzGetDatum(GetCurrentTimestamp());
+    }
+    HeapTuple tuple = heap_form_tuple(rc.desc, rc.values, rc.nulls);
+    simple_heap_insert(rc.rel, tuple);
+
+    List *indexes = RelationGetIndexList(rc.rel);
+    if (indexes != NIL) {
+        TupleTableSlot *slot = MakeSingleTupleTableSlot(rc.desc, &TTSOpsHeapTuple);
+        ExecStoreHeapTuple(tuple, slot, false);
+        EState *estate = nullptr;
+        ListCell *lc;
+        foreach (lc, indexes) {
+            Relation index = index_open(lfirst_oid(lc), RowExclusiveLock);
+            IndexInfo *info = BuildIndexInfo(index);
+            if (info->ii_Predicate != NIL || info->ii_Expressions != NIL) {
+                if (estate == nullptr)
+                    estate = CreateExecutorState();
+                GetPerTupleExprContext(estate)->ecxt_scantuple = slot;
+            }
+            bool skip = false;
+            if (info->ii_Predicate != NIL) {
+                ExprState *pred = ExecPrepareQual(info->ii_Predicate, estate);
+                skip = !ExecQual(pred, GetPerTupleExprContext(estate));
+            }
+            if (!skip) {
+                Datum values[INDEX_MAX_KEYS];
+                bool isnull[INDEX_MAX_KEYS];
+                FormIndexDatum(info, slot, estate, values, isnull);
+                index_insert(index, values, isnull, &tuple->t_self, rc.rel,
+                             index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO, false, info);
+            }
+            index_close(index, NoLock);
+        }
+        if (estate != nullptr)
+            FreeExecutorState(estate);
+        ExecDropSingleTupleTableSlot(slot);
+    }
+    heap_freetuple(tuple);
+}
+
+void close_log(RowContext &rc)
+{
+    table_close(rc.rel, NoLock); /* the lock is kept until the end of the transaction */
+}
+
+/* Calls a materializing set-returning function with no arguments. */
+Tuplestorestate *call_srf(Oid fn, TupleDesc *desc)
+{
+    FmgrInfo flinfo;
+    fmgr_info(fn, &flinfo);
+    ReturnSetInfo *rsinfo = makeNode(ReturnSetInfo);
+    rsinfo->econtext = CreateStandaloneExprContext();
+    rsinfo->allowedModes = SFRM_Materialize;
+    rsinfo->returnMode = SFRM_ValuePerCall;
+    FunctionCallInfo fcinfo = static_cast<FunctionCallInfo>(palloc0(SizeForFunctionCallInfo(0)));
+    InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, nullptr, reinterpret_cast<Node *>(rsinfo));
+    (void) FunctionCallInvoke(fcinfo);
+    if (rsinfo->returnMode != SFRM_Materialize)
+        elog(ERROR, "migrate_guard: unexpected result mode from function %u", fn);
+    *desc = rsinfo->setDesc;
+    return rsinfo->setResult;
+}
+
+const char *slot_text(TupleTableSlot *slot, AttrNumber att)
+{
+    bool isnull;
+    Datum d = slot_getattr(slot, att, &isnull);
+    return isnull ? nullptr : TextDatumGetCString(d);
+}
+
+bool slot_bool(TupleTableSlot *slot, AttrNumber att)
+{
+    bool isnull;
+    Datum d = slot_getattr(slot, att, &isnull);
+    return !isnull && DatumGetBool(d);
+}
+
+/* PostgreSQL's internal parts of a dropped object: TOAST, row/array types, FK triggers */
+bool internal_part(const char *type, const char *schema, const char *identity)
+{
+    if (schema != nullptr && strcmp(schema, "pg_toast") == 0)
+        return true;
+    if (type == nullptr)
+        return false;
+    if (strcmp(type, "type") == 0)
+        return true;
+    return strcmp(type, "trigger") == 0 && identity != nullptr &&
+           strncmp(identity, "\"RI_ConstraintTrigger_", 22) == 0;
+}
+
+uint64 write_ddl_commands(RowContext &rc, const char *tag)
+{
+    TupleDesc desc;
+    Tuplestorestate *rows = call_srf(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &desc);
+    AttrNumber a_tag = column_number(desc, "command_tag"), a_type = column_number(desc, "object_type"),
+               a_schema = column_number(desc, "schema_name"), a_ident = column_number(desc, "object_identity"),
+               a_inext = column_number(desc, "in_extension");
+    TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+    uint64 n = 0;
+    while (rows != nullptr && tuplestore_gettupleslot(rows, true, false, slot)) {
+        if (slot_bool(slot, a_inext))
+            continue;
+        const char *row_tag = slot_text(slot, a_tag);
+        AuditRow row = {row_tag ? row_tag : tag, slot_text(slot, a_type), slot_text(slot, a_schema),
+                        slot_text(slot, a_ident), "ddl_command_end", nullptr};
+        insert_row(rc, row);
+        n++;
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    return n;
+}
+
+uint64 write_dropped_objects(RowContext &rc, const char *tag)
+{
+    TupleDesc desc;
+    Tuplestorestate *rows = call_srf(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &desc);
+    AttrNumber a_orig = column_number(desc, "original"), a_normal = column_number(desc, "normal"),
+               a_type = column_number(desc, "object_type"), a_schema = column_number(desc, "schema_name"),
+               a_ident = column_number(desc, "object_identity");
+    TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+    uint64 n = 0;
+    while (rows != nullptr && tuplestore_gettupleslot(rows, true, false, slot)) {
+        bool original = slot_bool(slot, a_orig), normal = slot_bool(slot, a_normal);
+        const char *type = slot_text(slot, a_type), *schema = slot_text(slot, a_schema),
+                   *identity = slot_text(slot, a_ident);
+        if (!original && !normal && internal_part(type, schema, identity))
+            continue;
+        AuditRow row = {tag, type, schema, identity, "sql_drop",
+                        original ? "dropped" : normal ? "dropped by CASCADE" : "dropped with the object it belongs to"};
+        insert_row(rc, row);
+        n++;
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    return n;
+}
+
+uint64 write_table_rewrite(RowContext &rc, const char *tag)
+{
+    Oid relid = DatumGetObjectId(OidFunctionCall0Coll(F_PG_EVENT_TRIGGER_TABLE_REWRITE_OID, InvalidOid));
+    int reason_code = DatumGetInt32(OidFunctionCall0Coll(F_PG_EVENT_TRIGGER_TABLE_REWRITE_REASON, InvalidOid));
+    char *nsp = get_namespace_name(get_rel_namespace(relid));
+    char *rel = get_rel_name(relid);
+    AuditRow row = {tag, "table", nsp, quote_qualified_identifier(nsp, rel ? rel : "?"), "table_rewrite",
+                    psprintf("table rewrite, reason %d", reason_code)};
+    insert_row(rc, row);
+    return 1;
 }
 
 } // namespace
@@ -199,30 +375,30 @@ void audit_write(const AuditRow &row, const StatementFrame *frame)
     if (frame == nullptr)
         frame = current_statement();
     StatementFrame fallback = fallback_frame();
-    execute_plan(kSingle, row, frame ? *frame : fallback);
+    RowContext rc = open_log(frame ? *frame : fallback);
+    insert_row(rc, row);
+    close_log(rc);
 }
 
 uint64 audit_write_from(AuditSource source, const char *command_tag)
 {
     const StatementFrame *frame = current_statement();
     StatementFrame fallback = fallback_frame();
-    AuditRow row = {command_tag, nullptr, nullptr, nullptr, nullptr, nullptr};
-    PlanId id = kDdlCommands;
+    RowContext rc = open_log(frame ? *frame : fallback);
+    uint64 n = 0;
     switch (source) {
     case AuditSource::ddl_commands:
-        id = kDdlCommands;
-        row.event = "ddl_command_end";
+        n = write_ddl_commands(rc, command_tag);
         break;
     case AuditSource::dropped_objects:
-        id = kDropped;
-        row.event = "sql_drop";
+        n = write_dropped_objects(rc, command_tag);
         break;
     case AuditSource::table_rewrite:
-        id = kRewrite;
-        row.event = "table_rewrite";
+        n = write_table_rewrite(rc, command_tag);
         break;
     }
-    return execute_plan(id, row, frame ? *frame : fallback);
+    close_log(rc);
+    return n;
 }
 
 } // namespace mg

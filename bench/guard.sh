@@ -12,10 +12,7 @@ DURATION=${MG_BENCH_SECONDS:-15}
 PAIRS=${MG_BENCH_PAIRS:-5}
 CLIENTS=${MG_BENCH_CLIENTS:-2}
 
-scripts/cluster.sh start bench "$BENCH_PORT" preload
-trap 'scripts/cluster.sh stop bench' EXIT
-bpsql -d postgres -c "CREATE DATABASE bench"
-bpsql -d bench -c "CREATE EXTENSION migrate_guard"
+bench_cluster_with bench
 PGOPTIONS="-c migrate_guard.allow_destructive=on" "$BINDIR/pgbench" -q -i -s 10 -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres bench >/dev/null 2>&1
 
 tps() { # mode: select|tpcb

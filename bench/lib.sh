@@ -21,3 +21,15 @@ seconds() {
   t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}'
 }
+
+# Starts the bench cluster (library preloaded), stops it on exit, and creates
+# each database named with the extension installed.
+bench_cluster_with() {
+  scripts/cluster.sh start bench "$BENCH_PORT" preload
+  trap 'scripts/cluster.sh stop bench' EXIT
+  local db
+  for db in "$@"; do
+    bpsql -d postgres -c "CREATE DATABASE $db"
+    bpsql -d "$db" -c "CREATE EXTENSION migrate_guard"
+  done
+}

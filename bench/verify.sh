@@ -12,10 +12,7 @@ TABLES=${MG_BENCH_TABLES:-40}
 ROWS=${MG_BENCH_ROWS:-8000000}
 PAIRS=${MG_BENCH_PAIRS:-5}
 
-scripts/cluster.sh start bench "$BENCH_PORT" preload
-trap 'scripts/cluster.sh stop bench' EXIT
-bpsql -d postgres -c "CREATE DATABASE vbench"
-bpsql -d vbench -c "CREATE EXTENSION migrate_guard"
+bench_cluster_with vbench
 
 echo "  loading $TABLES tables, $ROWS rows..."
 per=$((ROWS / TABLES))

@@ -270,49 +270,55 @@ bool internal_part(const char *type, const char *schema, const char *identity)
            strncmp(identity, "\"RI_ConstraintTrigger_", 22) == 0;
 }
 
-uint64 write_ddl_commands(RowContext &rc, const char *tag)
+/* Calls fn(slot) for each row of an event-trigger set-returning function. */
+template <typename Fn>
+void for_each_row(Oid srf, Fn &&fn)
 {
     TupleDesc desc;
-    Tuplestorestate *rows = call_srf(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &desc);
-    AttrNumber a_tag = column_number(desc, "command_tag"), a_type = column_number(desc, "object_type"),
-               a_schema = column_number(desc, "schema_name"), a_ident = column_number(desc, "object_identity"),
-               a_inext = column_number(desc, "in_extension");
+    Tuplestorestate *rows = call_srf(srf, &desc);
     TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+    while (rows != nullptr && tuplestore_gettupleslot(rows, true, false, slot))
+        fn(slot, desc);
+    ExecDropSingleTupleTableSlot(slot);
+}
+
+const char *column_text(TupleTableSlot *slot, TupleDesc desc, const char *column)
+{
+    return slot_text(slot, column_number(desc, column));
+}
+
+uint64 write_ddl_commands(RowContext &rc, const char *tag)
+{
     uint64 n = 0;
-    while (rows != nullptr && tuplestore_gettupleslot(rows, true, false, slot)) {
-        if (slot_bool(slot, a_inext))
-            continue;
-        const char *row_tag = slot_text(slot, a_tag);
-        AuditRow row = {row_tag ? row_tag : tag, slot_text(slot, a_type), slot_text(slot, a_schema),
-                        slot_text(slot, a_ident), "ddl_command_end", nullptr};
+    for_each_row(F_PG_EVENT_TRIGGER_DDL_COMMANDS, [&](TupleTableSlot *slot, TupleDesc desc) {
+        if (slot_bool(slot, column_number(desc, "in_extension")))
+            return;
+        const char *row_tag = column_text(slot, desc, "command_tag");
+        AuditRow row = {row_tag ? row_tag : tag, column_text(slot, desc, "object_type"),
+                        column_text(slot, desc, "schema_name"), column_text(slot, desc, "object_identity"),
+                        "ddl_command_end", nullptr};
         insert_row(rc, row);
         n++;
-    }
-    ExecDropSingleTupleTableSlot(slot);
+    });
     return n;
 }
 
 uint64 write_dropped_objects(RowContext &rc, const char *tag)
 {
-    TupleDesc desc;
-    Tuplestorestate *rows = call_srf(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &desc);
-    AttrNumber a_orig = column_number(desc, "original"), a_normal = column_number(desc, "normal"),
-               a_type = column_number(desc, "object_type"), a_schema = column_number(desc, "schema_name"),
-               a_ident = column_number(desc, "object_identity");
-    TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
     uint64 n = 0;
-    while (rows != nullptr && tuplestore_gettupleslot(rows, true, false, slot)) {
-        bool original = slot_bool(slot, a_orig), normal = slot_bool(slot, a_normal);
-        const char *type = slot_text(slot, a_type), *schema = slot_text(slot, a_schema),
-                   *identity = slot_text(slot, a_ident);
+    for_each_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, [&](TupleTableSlot *slot, TupleDesc desc) {
+        bool original = slot_bool(slot, column_number(desc, "original"));
+        bool normal = slot_bool(slot, column_number(desc, "normal"));
+        const char *type = column_text(slot, desc, "object_type");
+        const char *schema = column_text(slot, desc, "schema_name");
+        const char *identity = column_text(slot, desc, "object_identity");
         if (!original && !normal && internal_part(type, schema, identity))
-            continue;
+            return;
         AuditRow row = {tag, type, schema, identity, "sql_drop",
                         original ? "dropped" : normal ? "dropped by CASCADE" : "dropped with the object it belongs to"};
         insert_row(rc, row);
         n++;
-    }
-    ExecDropSingleTupleTableSlot(slot);
+    });
     return n;
 }
 

@@ -87,7 +87,7 @@ fi
 
 # C++ tests against libpq
 echo "== libpq tests (GoogleTest)"
-build=$BASE/build
+build=$ROOT/build   # inside the checkout: a cache from another checkout cannot get in the way
 if cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$OUT/cmake.log" 2>&1 &&
    cmake --build "$build" -j2 >>"$OUT/cmake.log" 2>&1; then
   MG_TEST_HOST=$BASE/test MG_TEST_PORT=$PORT MG_TEST_NOPRELOAD_PORT=$PORT2 \

@@ -68,6 +68,11 @@ SET ROLE mg_app;
 SELECT table_name, row_count, exact FROM migrate_guard.snapshot_row_counts('as_app', ARRAY['rc'])
  WHERE table_name IN ('rc.secret', 'rc.users');
 SELECT * FROM migrate_guard.compare_row_counts('before') WHERE table_name IN ('rc.secret', 'rc.users');
+-- SELECT on a table in a schema the caller may not use is skipped too, not an error
+RESET ROLE;
+GRANT SELECT ON rc_other.t TO mg_app;
+SET ROLE mg_app;
+SELECT table_name, row_count FROM migrate_guard.snapshot_row_counts('as_app_other', ARRAY['rc_other']);
 -- a plain role reads the snapshots but cannot forge them
 INSERT INTO migrate_guard.row_count_snapshots(label, exact, taken_by) VALUES ('forged', true, 'x');
 RESET ROLE;

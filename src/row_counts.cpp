@@ -42,7 +42,8 @@ struct Count {
 
 const char *const kTablesSql =
     "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, c.relkind, c.reltuples, "
-    "       pg_catalog.has_table_privilege(c.oid, 'SELECT'), c.relispopulated, "
+    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), "
+    "       c.relispopulated, "
     "       c.relrowsecurity AND pg_catalog.row_security_active(c.oid) "
     "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     " WHERE c.relkind IN ('r', 'm') AND " MG_SCOPE_SQL
@@ -72,7 +73,7 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
         bool populated = DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull));
         bool rls = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
         if (!may_select) {
-            c.note = "skipped: you may not SELECT from this table";
+            c.note = "skipped: you may not SELECT from this table (or use its schema)";
             (*nskipped)++;
         } else if (relkind == RELKIND_MATVIEW && !populated) {
             c.note = "skipped: materialized view not populated";

@@ -8,12 +8,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-DURATION=${MG_BENCH_SECONDS:-15}
+DURATION=${MG_BENCH_SECONDS:-12}
 PAIRS=${MG_BENCH_PAIRS:-5}
 CLIENTS=${MG_BENCH_CLIENTS:-2}
 
 bench_cluster_with bench
+bpsql -d postgres -c "ALTER SYSTEM SET autovacuum = off" >/dev/null   # no background work mid-measurement
 PGOPTIONS="-c migrate_guard.allow_destructive=on" "$BINDIR/pgbench" -q -i -s 10 -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres bench >/dev/null 2>&1
+
+# before each measurement: same state for both configurations (small tables
+# vacuumed, dirty buffers written) and a short warm-up after the restart
+settle() {
+  bpsql -d bench -c "VACUUM pgbench_branches, pgbench_tellers, pgbench_history" -c "CHECKPOINT" >/dev/null
+  "$BINDIR/pgbench" -S -n -T 3 -c "$CLIENTS" -j "$CLIENTS" -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres bench >/dev/null 2>&1
+}
 
 tps() { # mode: select|tpcb
   local opt=()
@@ -45,7 +53,7 @@ for i in $(seq 1 "$PAIRS"); do
   [ $((i % 2)) -eq 0 ] && order="nopreload preload"   # ABBA against drift
   for cfg in $order; do
     scripts/cluster.sh restart bench "$cfg"
-    s=$(tps select); t=$(tps tpcb); d=$(ddl)
+    settle; s=$(tps select); settle; t=$(tps tpcb); d=$(ddl)
     if [ "$cfg" = preload ]; then ws=$s; wt=$t; wd=$d; with[select]+=" $s"; with[tpcb]+=" $t"; with[ddl]+=" $d"
     else ns=$s; nt=$t; nd=$d; without[select]+=" $s"; without[tpcb]+=" $t"; without[ddl]+=" $d"; fi
     echo "  pair $i $cfg: select-only $s tps, tpcb-like $t tps, ddl script $d s"

@@ -2,18 +2,19 @@
 # `make demo` and `make test` (both do all set-up on a fresh Debian 12 machine).
 
 EXTENSION  = migrate_guard
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 MODULE_big = migrate_guard
-SRCS       = $(sort $(wildcard src/*.cpp))
+# one folder per concern under src/ (common, guard, audit, verify, ...)
+SRCS       = $(sort $(wildcard src/*/*.cpp))
 OBJS       = $(SRCS:.cpp=.o)
-DATA       = migrate_guard--$(EXTVERSION).sql
+DATA       = $(sort $(wildcard migrate_guard--*.sql))
 PGFILEDESC = "migrate_guard - guard, audit and verify schema migrations"
 
 # pg_regress suites run by `make test` (order matters: setup creates the
 # extension and the roles the later suites use).
 REGRESS    = setup bridge guard_rules guard_exemptions guard_routes guard_flag \
              guard_modes guard_blocked_attempts audit_ddl audit_protect \
-             verify_fk verify_rows_rls
+             verify_fk verify_rows_rls extension_upgrade
 # suites that run against a cluster WITHOUT the library preloaded
 REGRESS_NOPRELOAD = not_preloaded
 # isolationtester specs
@@ -22,7 +23,7 @@ ISOLATION  = flag_is_per_session audit_concurrent_ddl snapshot_consistency
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
-PG_CXXFLAGS = -std=c++17 -fPIC -Wall -Wextra -Wno-unused-parameter \
+PG_CXXFLAGS = -std=c++17 -fPIC -DMG_VERSION=\"$(EXTVERSION)\" -Wall -Wextra -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wno-register -Isrc
 SHLIB_LINK  = -lstdc++
 # Debian builds LLVM bitcode with clang; the extension does not need JIT
@@ -32,7 +33,7 @@ override with_llvm = no
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 # every object depends on the shared headers
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(wildcard src/*/*.h)
 else
 all install:
 	@echo "PostgreSQL server headers are missing: run 'make deps' (as root) first" >&2; exit 1
@@ -49,9 +50,10 @@ demo: deps
 	@$(MAKE) --no-print-directory -s install-as-needed
 	@scripts/demo.sh
 
+# The tests run this build from a private copy of the PostgreSQL tree
+# (scripts/pgtree.sh), not from the system installation.
 test: deps
 	@$(MAKE) --no-print-directory -s all
-	@$(MAKE) --no-print-directory -s install-as-needed
 	@REGRESS="$(REGRESS)" REGRESS_NOPRELOAD="$(REGRESS_NOPRELOAD)" \
 	  ISOLATION="$(ISOLATION)" scripts/run_tests.sh
 

@@ -8,7 +8,8 @@
 # postgres refuse to run as root, so as root they run as the postgres user.
 set -euo pipefail
 BASE=${MG_CLUSTER_BASE:-/tmp/migrate_guard}
-BINDIR=$(pg_config --bindir)
+# MG_PG_BINDIR: the private tree of `make test` (scripts/pgtree.sh); default: the system server
+BINDIR=${MG_PG_BINDIR:-$(pg_config --bindir)}
 cmd=${1:?usage: cluster.sh start|stop|restart NAME ...}
 name=${2:?cluster name}
 dir=$BASE/$name

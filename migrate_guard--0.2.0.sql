@@ -1,0 +1,206 @@
+-- migrate_guard 0.2.0: full install script (0.1.0 plus migrate_guard--0.1.0--0.2.0.sql;
+-- make test proves both give the same catalog: suite extension_upgrade)
+\echo Use "CREATE EXTENSION migrate_guard" \quit
+
+-- ---------------------------------------------------------------------------
+-- Status and the refusal ring
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION migrate_guard.status()
+RETURNS TABLE(setting text, value text)
+AS 'MODULE_PATHNAME', 'mg_status'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.status() IS
+  'Version, preload state and current settings of migrate_guard';
+
+CREATE FUNCTION migrate_guard._preloaded()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'mg_preloaded'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate_guard._blocked_attempts()
+RETURNS TABLE(blocked_at timestamptz, database_name text, role_name text, rule text,
+              object_identity text, statement text, backend_pid int, attempt bigint)
+AS 'MODULE_PATHNAME', 'mg_blocked_attempts'
+LANGUAGE C VOLATILE;
+
+CREATE VIEW migrate_guard.blocked_attempts AS
+  SELECT * FROM migrate_guard._blocked_attempts();
+COMMENT ON VIEW migrate_guard.blocked_attempts IS
+  'Statements refused by migrate_guard since the server started (last 1024, cluster-wide; '
+  'roles outside the admin role see their own)';
+
+GRANT USAGE ON SCHEMA migrate_guard TO PUBLIC;
+GRANT SELECT ON migrate_guard.blocked_attempts TO PUBLIC;
+GRANT EXECUTE ON FUNCTION migrate_guard.status() TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Audit log (written by the library, in the transaction of the change)
+-- ---------------------------------------------------------------------------
+CREATE SEQUENCE migrate_guard.ddl_log_id_seq;
+CREATE TABLE migrate_guard.ddl_log (
+    id               bigint NOT NULL DEFAULT nextval('migrate_guard.ddl_log_id_seq'),
+    logged_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    txid             xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    session_role     name NOT NULL DEFAULT session_user,
+    "current_role"   name NOT NULL DEFAULT current_user,
+    application_name text,
+    client_addr      inet,
+    backend_pid      int NOT NULL DEFAULT pg_backend_pid(),
+    command_tag      text NOT NULL,
+    object_type      text,
+    schema_name      text,
+    object_identity  text,
+    statement        text,
+    top_statement    text,
+    rule             text,
+    overridden       boolean NOT NULL DEFAULT false,
+    reason           text,
+    event            text,
+    detail           text
+);
+ALTER SEQUENCE migrate_guard.ddl_log_id_seq OWNED BY migrate_guard.ddl_log.id;
+-- one index, and not unique on purpose: every DDL statement pays for the
+-- index inserts, and a restored dump keeps its rows' ids while the restore's
+-- own DDL is logged before those rows are loaded
+CREATE INDEX ddl_log_id_idx ON migrate_guard.ddl_log (id);
+COMMENT ON TABLE migrate_guard.ddl_log IS
+  'One row per DDL command and per object it dropped, written in the transaction of the change';
+REVOKE ALL ON migrate_guard.ddl_log FROM PUBLIC;
+REVOKE ALL ON migrate_guard.ddl_log_id_seq FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.ddl_log', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.ddl_log_id_seq', '');
+
+CREATE FUNCTION migrate_guard.purge_ddl_log(older_than interval)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'mg_purge_ddl_log'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION migrate_guard.purge_ddl_log(interval) IS
+  'Delete audit rows logged more than older_than ago (needs migrate_guard.allow_destructive); returns the number deleted';
+
+CREATE FUNCTION migrate_guard._on_ddl_command_end() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'mg_on_ddl_command_end' LANGUAGE C;
+CREATE FUNCTION migrate_guard._on_sql_drop() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'mg_on_sql_drop' LANGUAGE C;
+CREATE FUNCTION migrate_guard._on_table_rewrite() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'mg_on_table_rewrite' LANGUAGE C;
+
+CREATE EVENT TRIGGER migrate_guard_ddl_command_end ON ddl_command_end
+  EXECUTE FUNCTION migrate_guard._on_ddl_command_end();
+CREATE EVENT TRIGGER migrate_guard_sql_drop ON sql_drop
+  EXECUTE FUNCTION migrate_guard._on_sql_drop();
+CREATE EVENT TRIGGER migrate_guard_table_rewrite ON table_rewrite
+  EXECUTE FUNCTION migrate_guard._on_table_rewrite();
+-- fire whatever session_replication_role says
+ALTER EVENT TRIGGER migrate_guard_ddl_command_end ENABLE ALWAYS;
+ALTER EVENT TRIGGER migrate_guard_sql_drop ENABLE ALWAYS;
+ALTER EVENT TRIGGER migrate_guard_table_rewrite ENABLE ALWAYS;
+
+-- ---------------------------------------------------------------------------
+-- Verification functions
+-- ---------------------------------------------------------------------------
+CREATE TABLE migrate_guard.fk_expectations (
+    id           bigserial PRIMARY KEY,
+    "table"      text NOT NULL,
+    columns      text[],
+    "references" text NOT NULL,
+    on_delete    text NOT NULL
+);
+COMMENT ON TABLE migrate_guard.fk_expectations IS
+  'Expected ON DELETE rules, read by verify_fk_rules() when called without an argument';
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.fk_expectations', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.fk_expectations_id_seq', '');
+
+CREATE FUNCTION migrate_guard.verify_fk_rules(expected jsonb DEFAULT NULL)
+RETURNS TABLE(table_name text, constraint_name text, columns text[],
+              referenced_table text, referenced_columns text[],
+              on_delete text, on_update text, expected_on_delete text,
+              status text, detail text)
+AS 'MODULE_PATHNAME', 'mg_verify_fk_rules'
+LANGUAGE C VOLATILE;
+
+CREATE TABLE migrate_guard.row_count_snapshots (
+    snapshot_id bigserial PRIMARY KEY,
+    label       text UNIQUE,
+    taken_at    timestamptz NOT NULL DEFAULT now(),
+    taken_by    name NOT NULL,
+    exact       boolean NOT NULL,
+    schemas     text[]
+);
+CREATE TABLE migrate_guard.row_counts (
+    snapshot_id bigint NOT NULL REFERENCES migrate_guard.row_count_snapshots ON DELETE CASCADE,
+    table_name  text NOT NULL,
+    row_count   bigint,
+    note        text,
+    PRIMARY KEY (snapshot_id, table_name)
+);
+REVOKE ALL ON migrate_guard.row_count_snapshots, migrate_guard.row_counts FROM PUBLIC;
+GRANT SELECT ON migrate_guard.row_count_snapshots, migrate_guard.row_counts, migrate_guard.fk_expectations TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.row_count_snapshots', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.row_count_snapshots_snapshot_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.row_counts', '');
+
+CREATE FUNCTION migrate_guard.snapshot_row_counts(label text DEFAULT NULL, schemas text[] DEFAULT NULL,
+                                                  exact boolean DEFAULT true)
+RETURNS TABLE(snapshot_id bigint, label text, table_name text, row_count bigint, exact boolean)
+AS 'MODULE_PATHNAME', 'mg_snapshot_row_counts'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate_guard.compare_row_counts(before text, after text DEFAULT NULL)
+RETURNS TABLE(table_name text, before_count bigint, after_count bigint, delta bigint, status text)
+AS 'MODULE_PATHNAME', 'mg_compare_row_counts'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate_guard.verify_rls(schemas text[] DEFAULT NULL)
+RETURNS TABLE(table_name text, rls_enabled boolean, rls_forced boolean, policy_count int,
+              status text, detail text)
+AS 'MODULE_PATHNAME', 'mg_verify_rls'
+LANGUAGE C VOLATILE;
+
+-- ===========================================================================
+-- New in 0.2.0 (each section also in migrate_guard--0.1.0--0.2.0.sql)
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- 0.2.0: guard
+-- ---------------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------------
+-- 0.2.0: audit log and exposure
+-- ---------------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------------
+-- 0.2.0: migration review
+-- ---------------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------------
+-- 0.2.0: schema snapshots, parity, pre-flight and post-flight
+-- ---------------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------------
+-- 0.2.0: guard by volume
+-- ---------------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------------
+-- Warn when the library is not preloaded: the guard would then be missing
+-- from every session but this one.
+-- ---------------------------------------------------------------------------
+DO $$
+BEGIN
+  IF NOT migrate_guard._preloaded() THEN
+    RAISE WARNING 'migrate_guard: the library is not in shared_preload_libraries, so the guard is not active in every session'
+      USING DETAIL = 'Statements are not checked, TRUNCATE and cluster-level statements are not audited; migrate_guard.status() reports preloaded = false.',
+            HINT = 'Add migrate_guard to shared_preload_libraries in postgresql.conf and restart the server.';
+  END IF;
+END
+$$;
+
+-- Members of the admin role may read the audit log (when the role exists now;
+-- otherwise: GRANT SELECT ON migrate_guard.ddl_log TO <admin role>).
+DO $$
+DECLARE admin text := coalesce(current_setting('migrate_guard.admin_role', true), 'migrate_guard_admin');
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = admin) THEN
+    EXECUTE pg_catalog.format('GRANT SELECT ON migrate_guard.ddl_log TO %I', admin);
+  END IF;
+END
+$$;

@@ -1,0 +1,24 @@
+/*
+ * module.cpp — library entry point.
+ *
+ * The settings are defined whenever the library is loaded, so that the SQL
+ * functions work in a database whose server did not preload it; the hooks and
+ * shared memory need shared_preload_libraries and are installed only then.
+ */
+#include "common/bridge.h"
+#include "common/hooks.h"
+#include "common/settings.h"
+
+extern "C" {
+PG_MODULE_MAGIC;
+PGDLLEXPORT void _PG_init(void);
+}
+
+void _PG_init(void)
+{
+    mg::guarded("_PG_init", [] {
+        mg::define_settings();
+        if (process_shared_preload_libraries_in_progress)
+            mg::install_hooks();
+    });
+}

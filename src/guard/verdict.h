@@ -1,0 +1,32 @@
+/*
+ * verdict.h — judging a statement's matches: run it, warn, or refuse.
+ */
+#pragma once
+
+#include "guard/classify.h"
+
+namespace mg {
+
+/* SQLSTATE of every refusal. */
+#define ERRCODE_MIGRATE_GUARD_REFUSED MAKE_SQLSTATE('M', 'G', '0', '0', '1')
+
+struct Verdict {
+    bool matched;      /* some rule matched (the audit records it) */
+    Rule rule;         /* the deciding rule when matched */
+    const char *object;
+    Oid relid;         /* the relation concerned, when the rule is about one */
+    bool overridden;   /* a blocked rule ran because the flag was in force */
+};
+
+/*
+ * Decide about one statement.  Refuses with ereport(ERROR) (after recording
+ * the attempt in shared memory) or returns what the audit log should say.
+ * The statement is bytes [location, location + length) of source (see
+ * statement_text()); its text is only extracted for a refusal.
+ */
+Verdict judge(List *matches, const char *source, int location, int length);
+
+/* The text of one statement inside a (possibly multi-statement) string. */
+char *statement_text(const char *source, int location, int length);
+
+} // namespace mg

@@ -1,0 +1,320 @@
+/*
+ * row_counts.cpp — migrate_guard.snapshot_row_counts() and
+ * migrate_guard.compare_row_counts().
+ *
+ * Exact counts: every count of one call is read with the snapshot that was
+ * active when the function was called (SPI in read-only mode takes no new
+ * snapshot), so they are consistent with each other even while other
+ * sessions write.  Tables are counted in batches of UNION ALL queries, which
+ * lets the planner spread whole tables over parallel workers (Parallel
+ * Append) as well as split large tables (parallel seq scans).
+ *
+ * Estimates: pg_class.reltuples; a table never vacuumed or analyzed has no
+ * estimate and is reported with a NULL count.
+ *
+ * Privileges: only tables the caller may SELECT are counted (the function
+ * runs as the caller); the others are kept with a NULL count and a note
+ * (a NOTICE says how many were skipped).  Rows are stored as the owner of the
+ * snapshot tables, which PUBLIC may read but not write.
+ */
+#include "common/bridge.h"
+#include "common/ext_state.h"
+#include "common/owner_sql.h"
+#include "verify/verify_common.h"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/snapmgr.h"
+}
+
+using namespace mg;
+
+namespace {
+
+struct Count {
+    char *table_name;
+    bool has_count;
+    int64 count;
+    const char *note; /* why there is no count, or a caveat */
+};
+
+const char *const kTablesSql =
+    "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, c.relkind, c.reltuples, "
+    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), "
+    "       c.relispopulated, "
+    "       c.relrowsecurity AND pg_catalog.row_security_active(c.oid) "
+    "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    " WHERE c.relkind IN ('r', 'm') AND " MG_SCOPE_SQL
+    " ORDER BY 1";
+
+constexpr int kBatch = 100; /* tables per UNION ALL query */
+
+/* Lists the tables of the scope and counts (or estimates) their rows. */
+Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
+{
+    spi_query_with_schemas(kTablesSql, schemas);
+    SPITupleTable *tables = SPI_tuptable;
+    int n = static_cast<int>(SPI_processed);
+    Count *out = static_cast<Count *>(palloc0(sizeof(Count) * (n > 0 ? n : 1)));
+    int *to_count = static_cast<int *>(palloc(sizeof(int) * (n > 0 ? n : 1)));
+    int ncount = 0;
+    *nskipped = 0;
+    for (int i = 0; i < n; i++) {
+        HeapTuple tup = tables->vals[i];
+        TupleDesc desc = tables->tupdesc;
+        bool isnull;
+        Count &c = out[i];
+        c.table_name = SPI_getvalue(tup, desc, 1);
+        char relkind = DatumGetChar(SPI_getbinval(tup, desc, 3, &isnull));
+        float4 reltuples = DatumGetFloat4(SPI_getbinval(tup, desc, 4, &isnull));
+        bool may_select = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
+        bool populated = DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull));
+        bool rls = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
+        if (!may_select) {
+            c.note = "skipped: you may not SELECT from this table (or use its schema)";
+            (*nskipped)++;
+        } else if (relkind == RELKIND_MATVIEW && !populated) {
+            c.note = "skipped: materialized view not populated";
+        } else if (!exact) {
+            c.has_count = reltuples >= 0;
+            c.count = c.has_count ? static_cast<int64>(reltuples + 0.5) : 0;
+            c.note = c.has_count ? "estimate (pg_class.reltuples)" : "no estimate: never vacuumed or analyzed";
+        } else {
+            c.note = rls ? "rows visible to you under row-level security" : nullptr;
+            to_count[ncount++] = i;
+        }
+    }
+
+    /* exact counts, in batches, all with the active snapshot (read-only SPI) */
+    for (int start = 0; start < ncount; start += kBatch) {
+        int end = start + kBatch < ncount ? start + kBatch : ncount;
+        StringInfoData sql;
+        initStringInfo(&sql);
+        for (int j = start; j < end; j++)
+            appendStringInfo(&sql, "%sSELECT %d, pg_catalog.count(*) FROM %s", j > start ? " UNION ALL " : "",
+                             j, out[to_count[j]].table_name);
+        int rc = SPI_execute(sql.data, true, 0);
+        if (rc != SPI_OK_SELECT)
+            elog(ERROR, "migrate_guard: counting rows failed: %s", SPI_result_code_string(rc));
+        for (uint64 r = 0; r < SPI_processed; r++) {
+            bool isnull;
+            int j = DatumGetInt32(spi_datum(static_cast<int>(r), 1, &isnull));
+            Count &c = out[to_count[j]];
+            c.count = DatumGetInt64(spi_datum(static_cast<int>(r), 2, &isnull));
+            c.has_count = true;
+        }
+    }
+    *ntables = n;
+    return out;
+}
+
+/* Runs a statement as the owner of the extension's tables (owner_sql.h). */
+int run_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
+{
+    int rc = 0;
+    as_extension_owner([&] { rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0); });
+    return rc;
+}
+
+/* snapshot id for a label, or for a number when no label matches; ERROR if none */
+int64 resolve_snapshot(const char *which, const char *argname)
+{
+    Oid types[1] = {TEXTOID};
+    Datum values[1] = {CStringGetTextDatum(which)};
+    int rc = SPI_execute_with_args(
+        "SELECT snapshot_id FROM migrate_guard.row_count_snapshots WHERE label = $1 "
+        "UNION ALL "
+        "SELECT snapshot_id FROM migrate_guard.row_count_snapshots "
+        " WHERE $1 ~ '^[0-9]{1,18}$' AND snapshot_id = $1::bigint "
+        "   AND NOT EXISTS (SELECT FROM migrate_guard.row_count_snapshots WHERE label = $1) "
+        "LIMIT 1",
+        1, types, values, nullptr, true, 0);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "migrate_guard: could not look up snapshot: %s", SPI_result_code_string(rc));
+    if (SPI_processed == 0)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                        errmsg("migrate_guard: %s: no row-count snapshot labelled or numbered \"%s\"", argname, which),
+                        errhint("SELECT snapshot_id, label, taken_at FROM migrate_guard.row_count_snapshots "
+                                "lists the snapshots.")));
+    bool isnull;
+    return DatumGetInt64(spi_datum(0, 1, &isnull));
+}
+
+/* The stored counts of a snapshot, ordered by table name. */
+Count *load_snapshot(int64 id, int *n)
+{
+    Oid types[1] = {INT8OID};
+    Datum values[1] = {Int64GetDatum(id)};
+    int rc = SPI_execute_with_args(
+        "SELECT table_name, row_count, note FROM migrate_guard.row_counts WHERE snapshot_id = $1 "
+        "ORDER BY table_name COLLATE \"C\"",
+        1, types, values, nullptr, true, 0);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "migrate_guard: could not read snapshot: %s", SPI_result_code_string(rc));
+    *n = static_cast<int>(SPI_processed);
+    Count *out = static_cast<Count *>(palloc0(sizeof(Count) * (*n > 0 ? *n : 1)));
+    for (int i = 0; i < *n; i++) {
+        bool isnull;
+        out[i].table_name = spi_text(i, 1);
+        Datum d = spi_datum(i, 2, &isnull);
+        out[i].has_count = !isnull;
+        out[i].count = isnull ? 0 : DatumGetInt64(d);
+        out[i].note = spi_text(i, 3);
+    }
+    return out;
+}
+
+ArrayType *snapshot_schemas(int64 id)
+{
+    Oid types[1] = {INT8OID};
+    Datum values[1] = {Int64GetDatum(id)};
+    int rc = SPI_execute_with_args("SELECT schemas FROM migrate_guard.row_count_snapshots WHERE snapshot_id = $1",
+                                   1, types, values, nullptr, true, 0);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1)
+        elog(ERROR, "migrate_guard: could not read snapshot %lld", static_cast<long long>(id));
+    bool isnull;
+    Datum d = spi_datum(0, 1, &isnull);
+    return isnull ? nullptr : DatumGetArrayTypePCopy(d);
+}
+
+int by_name(const void *a, const void *b)
+{
+    return strcmp(static_cast<const Count *>(a)->table_name, static_cast<const Count *>(b)->table_name);
+}
+
+} // namespace
+
+MG_SQL_FUNCTION(mg_snapshot_row_counts)
+{
+    const char *label = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
+    ArrayType *schemas = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
+    bool exact = PG_ARGISNULL(2) ? true : PG_GETARG_BOOL(2);
+    if (!ext_state().present)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("migrate_guard: the extension is not installed in this database")));
+    check_schemas_exist(schemas);
+    mg_init_materialized_srf(fcinfo);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+
+    spi_connect_or_fail();
+    if (label != nullptr) {
+        Oid types[1] = {TEXTOID};
+        Datum values[1] = {CStringGetTextDatum(label)};
+        SPI_execute_with_args("SELECT FROM migrate_guard.row_count_snapshots WHERE label = $1", 1, types, values,
+                              nullptr, true, 0);
+        if (SPI_processed > 0)
+            ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                            errmsg("migrate_guard: a row-count snapshot labelled \"%s\" already exists", label),
+                            errhint("Labels are unique: choose another one, or compare with it: "
+                                    "SELECT * FROM migrate_guard.compare_row_counts('%s');", label)));
+    }
+
+    int n = 0, skipped = 0;
+    Count *counts = count_tables(schemas, exact, &n, &skipped);
+
+    /* store: the snapshot row, then its counts in one statement */
+    Oid stypes[4] = {TEXTOID, BOOLOID, TEXTARRAYOID, TEXTOID};
+    Datum svalues[4] = {label ? CStringGetTextDatum(label) : (Datum) 0, BoolGetDatum(exact),
+                        PointerGetDatum(schemas), CStringGetTextDatum(GetUserNameFromId(GetUserId(), false))};
+    char snulls[5] = {label ? ' ' : 'n', ' ', schemas ? ' ' : 'n', ' ', '\0'};
+    int rc = run_as_owner("INSERT INTO migrate_guard.row_count_snapshots(label, exact, schemas, taken_by) "
+                          "VALUES ($1, $2, $3, $4) RETURNING snapshot_id",
+                          4, stypes, svalues, snulls);
+    if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+        elog(ERROR, "migrate_guard: could not store the snapshot: %s", SPI_result_code_string(rc));
+    bool isnull;
+    int64 id = DatumGetInt64(spi_datum(0, 1, &isnull));
+
+    const char **names = static_cast<const char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
+    const char **count_text = static_cast<const char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
+    const char **notes = static_cast<const char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; i++) {
+        names[i] = counts[i].table_name;
+        count_text[i] = counts[i].has_count ? psprintf(INT64_FORMAT, counts[i].count) : nullptr;
+        notes[i] = counts[i].note;
+    }
+    Oid ctypes[4] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+    Datum cvalues[4] = {Int64GetDatum(id), text_array(names, n), text_array(count_text, n), text_array(notes, n)};
+    rc = run_as_owner("INSERT INTO migrate_guard.row_counts(snapshot_id, table_name, row_count, note) "
+                      "SELECT $1, t, c::bigint, note FROM unnest($2, $3, $4) u(t, c, note)",
+                      4, ctypes, cvalues, nullptr);
+    if (rc != SPI_OK_INSERT)
+        elog(ERROR, "migrate_guard: could not store the counts: %s", SPI_result_code_string(rc));
+
+    for (int i = 0; i < n; i++) {
+        Datum values[5] = {Int64GetDatum(id), label ? CStringGetTextDatum(label) : (Datum) 0,
+                           CStringGetTextDatum(counts[i].table_name), Int64GetDatum(counts[i].count),
+                           BoolGetDatum(exact)};
+        bool nulls[5] = {false, label == nullptr, false, !counts[i].has_count, !counts[i].has_count};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    SPI_finish();
+    if (skipped > 0)
+        ereport(NOTICE, (errmsg("migrate_guard: %d table(s) skipped: you may not SELECT from them", skipped),
+                         errdetail("Their row_count is NULL; migrate_guard.row_counts.note says why.")));
+    return (Datum) 0;
+}
+
+MG_SQL_FUNCTION(mg_compare_row_counts)
+{
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("migrate_guard: before must name a row-count snapshot (label or id)")));
+    const char *before = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    const char *after = PG_ARGISNULL(1) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(1));
+    if (!ext_state().present)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("migrate_guard: the extension is not installed in this database")));
+    mg_init_materialized_srf(fcinfo);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+
+    spi_connect_or_fail();
+    int64 before_id = resolve_snapshot(before, "before");
+    int nb = 0, na = 0, skipped = 0;
+    Count *b = load_snapshot(before_id, &nb);
+    Count *a;
+    if (after != nullptr) {
+        a = load_snapshot(resolve_snapshot(after, "after"), &na);
+    } else {
+        /* live exact counts over the scope of the "before" snapshot */
+        a = count_tables(snapshot_schemas(before_id), true, &na, &skipped);
+        qsort(a, na, sizeof(Count), by_name);
+    }
+
+    /* merge join on the table name (both sides sorted byte-wise) */
+    int i = 0, j = 0;
+    while (i < nb || j < na) {
+        int cmp = i >= nb ? 1 : j >= na ? -1 : strcmp(b[i].table_name, a[j].table_name);
+        const Count *bc = cmp <= 0 ? &b[i] : nullptr;
+        const Count *ac = cmp >= 0 ? &a[j] : nullptr;
+        const char *status;
+        if (bc == nullptr)
+            status = "ADDED";
+        else if (ac == nullptr)
+            status = "REMOVED";
+        else if (!bc->has_count || !ac->has_count)
+            status = "SKIPPED";
+        else
+            status = bc->count == ac->count ? "SAME" : "CHANGED";
+        bool has_before = bc != nullptr && bc->has_count;
+        bool has_after = ac != nullptr && ac->has_count;
+        /* a side where the table is absent counts as 0 rows; a side without a count is unknown */
+        bool delta_known = (bc == nullptr || has_before) && (ac == nullptr || has_after);
+        Datum values[5] = {CStringGetTextDatum(bc ? bc->table_name : ac->table_name),
+                           Int64GetDatum(has_before ? bc->count : 0), Int64GetDatum(has_after ? ac->count : 0),
+                           Int64GetDatum((has_after ? ac->count : 0) - (has_before ? bc->count : 0)),
+                           CStringGetTextDatum(status)};
+        bool nulls[5] = {false, !has_before, !has_after, !delta_known, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        if (cmp <= 0)
+            i++;
+        if (cmp >= 0)
+            j++;
+    }
+    SPI_finish();
+    if (skipped > 0)
+        ereport(NOTICE, (errmsg("migrate_guard: %d table(s) skipped: you may not SELECT from them", skipped)));
+    return (Datum) 0;
+}

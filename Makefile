@@ -45,13 +45,12 @@ endif
 deps:
 	@scripts/deps.sh
 
+# demo, test and bench run this build from a private copy of the PostgreSQL
+# tree (scripts/pgtree.sh), not from the system installation.
 demo: deps
 	@$(MAKE) --no-print-directory -s all
-	@$(MAKE) --no-print-directory -s install-as-needed
 	@scripts/demo.sh
 
-# The tests run this build from a private copy of the PostgreSQL tree
-# (scripts/pgtree.sh), not from the system installation.
 test: deps
 	@$(MAKE) --no-print-directory -s all
 	@REGRESS="$(REGRESS)" REGRESS_NOPRELOAD="$(REGRESS_NOPRELOAD)" \
@@ -59,12 +58,4 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory -s all
-	@$(MAKE) --no-print-directory -s install-as-needed
 	@bench/run.sh
-
-# `make install` writes into the system PostgreSQL tree, which needs root;
-# a non-root developer gets sudo when it is available.
-.PHONY: install-as-needed
-install-as-needed:
-	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory -s install; \
-	 else sudo $(MAKE) --no-print-directory -s install; fi

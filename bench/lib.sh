@@ -2,7 +2,9 @@
 BASE=${MG_CLUSTER_BASE:-/tmp/migrate_guard}
 BENCH_PORT=${MG_BENCH_PORT:-54349}
 BENCH_HOST=$BASE/bench
-BINDIR=$(pg_config --bindir)
+# the private PostgreSQL tree with this checkout's build (scripts/pgtree.sh)
+if [ -z "${MG_PG_BINDIR:-}" ]; then MG_PG_BINDIR=$(scripts/pgtree.sh); export MG_PG_BINDIR; fi
+BINDIR=$MG_PG_BINDIR
 PAIRS=${MG_BENCH_PAIRS:-3}
 
 bpsql() { psql -X -q -v ON_ERROR_STOP=1 -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres "$@"; }

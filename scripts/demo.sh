@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${MG_CLUSTER_BASE:-/tmp/migrate_guard}
 PORT=${MG_DEMO_PORT:-54339}
+MG_PG_BINDIR=$(scripts/pgtree.sh); export MG_PG_BINDIR
 scripts/cluster.sh start demo "$PORT" preload
 trap 'scripts/cluster.sh stop demo' EXIT
 psql -X -q -h "$BASE/demo" -p "$PORT" -U postgres -d postgres \

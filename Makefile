@@ -10,15 +10,14 @@ OBJS       = $(SRCS:.cpp=.o)
 DATA       = $(sort $(wildcard migrate_guard--*.sql))
 PGFILEDESC = "migrate_guard - guard, audit and verify schema migrations"
 
-# pg_regress suites run by `make test` (order matters: setup creates the
-# extension and the roles the later suites use).
-REGRESS    = setup bridge guard_rules guard_exemptions guard_routes guard_flag \
-             guard_modes guard_blocked_attempts audit_ddl audit_protect \
-             verify_fk verify_rows_rls extension_upgrade
-# suites that run against a cluster WITHOUT the library preloaded
+# Test suites run by `make test`: every sql/*.sql is a pg_regress suite run
+# alone in its own database (a copy of one with the extension installed, see
+# test/prelude.sql), except those listed in REGRESS_NOPRELOAD, which run on a
+# cluster WITHOUT the library preloaded; every specs/*.spec is an isolation
+# spec.  `make test REGRESS="guard_rules audit_ddl" ISOLATION= ` runs a subset.
 REGRESS_NOPRELOAD = not_preloaded
-# isolationtester specs
-ISOLATION  = flag_is_per_session audit_concurrent_ddl snapshot_consistency
+REGRESS    = $(filter-out $(REGRESS_NOPRELOAD),$(sort $(basename $(notdir $(wildcard sql/*.sql)))))
+ISOLATION  = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

@@ -46,16 +46,22 @@ tally() {
   return 0
 }
 
-run_regress() { # suite-name port cluster-name tests...
-  local suite=$1 port=$2 cluster=$3; shift 3
-  local dir=$OUT/$suite
+# Each pg_regress suite runs alone in a database of its own, so suites are
+# independent of each other and of their order.  On the preloaded cluster the
+# database is a copy of mg_template (test/prelude.sql: the extension, and the
+# roles every suite may use); on the other cluster it starts empty.
+run_regress() { # group port cluster template suite
+  local group=$1 port=$2 cluster=$3 template=$4 suite=$5
+  local dir=$OUT/$group/$suite db=regress_$suite
   mkdir -p "$dir"
-  echo "== $suite"
+  psql -X -q -h "$BASE/$cluster" -p "$port" -U postgres -d postgres \
+    -c "CREATE DATABASE $db TEMPLATE $template" >"$dir/createdb.log" 2>&1 ||
+    { failed=$((failed + 1)); failures+=("$suite: could not create its database (see $dir/createdb.log)"); return; }
   "$PG_REGRESS" --inputdir="$ROOT" --outputdir="$dir" --bindir="$BINDIR" \
-    --host="$BASE/$cluster" --port="$port" --user=postgres --dbname=contrib_regression \
-    "$@" >"$dir/run.log" 2>&1
+    --host="$BASE/$cluster" --port="$port" --user=postgres --dbname="$db" --use-existing \
+    "$suite" >"$dir/run.log" 2>&1
   local rc=$?
-  cat "$dir/run.log" | grep -E '\.\.\. |^(not )?ok ' || true
+  grep -E '\.\.\. |^(not )?ok ' "$dir/run.log" || true
   tally "$suite" "$dir/run.log"
   if [ $rc -ne 0 ] && ! grep -qE 'FAILED|failed|not ok' "$dir/run.log"; then
     failed=$((failed + 1)); failures+=("$suite: pg_regress exited $rc (see $dir/run.log)")
@@ -63,9 +69,15 @@ run_regress() { # suite-name port cluster-name tests...
   fi
 }
 
-run_regress regress "$PORT" test $REGRESS
+psql -X -q -v ON_ERROR_STOP=1 -h "$BASE/test" -p "$PORT" -U postgres -d postgres \
+  -f test/prelude.sql >"$OUT/prelude.log" 2>&1 ||
+  { cat "$OUT/prelude.log"; echo "0 passed, 1 failed"; exit 1; }
+
+echo "== regress"
+for suite in $REGRESS; do run_regress regress "$PORT" test mg_template "$suite"; done
 if [ -n "$REGRESS_NOPRELOAD" ]; then
-  run_regress regress-nopreload "$PORT2" test-nopreload $REGRESS_NOPRELOAD
+  echo "== regress-nopreload"
+  for suite in $REGRESS_NOPRELOAD; do run_regress regress-nopreload "$PORT2" test-nopreload template1 "$suite"; done
 fi
 
 if [ -n "$ISOLATION" ]; then
@@ -108,8 +120,8 @@ fi
 fi
 
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
-for d in "$OUT"/*/regression.diffs; do
-  [ -s "$d" ] && { echo "--- $d"; head -80 "$d"; }
+for d in $(find "$OUT" -name regression.diffs -size +0 | sort); do
+  echo "--- $d"; head -80 "$d"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

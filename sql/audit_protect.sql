@@ -3,6 +3,7 @@
 -- purge_ddl_log() is the sanctioned way, and it leaves a row
 --
 \set VERBOSITY terse
+CREATE TABLE audit_protect_t(id int);
 SELECT count(*) > 0 AS has_rows FROM migrate_guard.ddl_log;
 SELECT count(*) AS before FROM migrate_guard.ddl_log \gset
 

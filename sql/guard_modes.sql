@@ -37,8 +37,9 @@ SHOW migrate_guard.mode;
 TRUNCATE m;
 
 -- the per-database default (ALTER DATABASE ... SET) is accepted
-ALTER DATABASE contrib_regression SET migrate_guard.mode = warn;
-ALTER DATABASE contrib_regression RESET migrate_guard.mode;
+SELECT current_database() AS this_db \gset
+ALTER DATABASE :"this_db" SET migrate_guard.mode = warn;
+ALTER DATABASE :"this_db" RESET migrate_guard.mode;
 
 -- blocked_rules: block classified rules, unblock default ones
 SET migrate_guard.blocked_rules = 'drop_view, drop_index,drop_function , drop_trigger,rename';

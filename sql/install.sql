@@ -1,15 +1,7 @@
 --
--- setup: the extension and the roles every later suite uses
+-- install: the shape of the installed extension (the database is a copy of
+-- mg_template, see test/prelude.sql: roles created, then CREATE EXTENSION)
 --
--- the admin role exists before the extension: CREATE EXTENSION grants it
--- read access to the audit log
-CREATE ROLE migrate_guard_admin NOLOGIN;
-CREATE ROLE mg_admin LOGIN;
-GRANT migrate_guard_admin TO mg_admin;
-CREATE ROLE mg_app LOGIN;
-GRANT CREATE ON SCHEMA public TO mg_app;
-
-CREATE EXTENSION migrate_guard;
 
 SELECT setting, value FROM migrate_guard.status()
  WHERE setting IN ('preloaded', 'active', 'mode', 'admin_role', 'allow_destructive',

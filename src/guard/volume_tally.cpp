@@ -1,0 +1,118 @@
+/*
+ * volume_tally.cpp — judging the rows a statement changed against
+ * migrate_guard.max_rows_changed, and auditing those that ran.
+ *
+ * A tally is (statement, table, rule).  The first time it passes the limit
+ * the guard decides, exactly as for the other rules (judge() in verdict.cpp):
+ * refused with MG001 and a blocked_attempts entry, or -- under the flag, in
+ * warn mode, or with the rule left out of migrate_guard.blocked_rules --
+ * allowed and written to the audit log once the statement finished, with the
+ * final count.  Exempt tables (temporary, created in this transaction) are
+ * never judged.
+ */
+#include "common/bridge.h"
+#include "audit/audit.h"
+#include "common/settings.h"
+#include "guard/classify.h"
+#include "guard/exemptions.h"
+#include "guard/volume_tally.h"
+
+namespace mg {
+namespace {
+
+const char *verb(Rule rule) { return rule == Rule::mass_delete ? "deleted" : "updated"; }
+
+/* "... 1001 rows of public.t (1000 of them by foreign-key actions)" */
+const char *rows_text(const VolumeTally *t)
+{
+    const char *object = t->verdict.object ? t->verdict.object : relation_identity(t->relid);
+    if (t->cascaded == 0)
+        return psprintf("%llu rows of %s", static_cast<unsigned long long>(t->rows), object);
+    if (t->cascaded == t->rows)
+        return psprintf("%llu rows of %s by foreign-key actions", static_cast<unsigned long long>(t->rows), object);
+    return psprintf("%llu rows of %s (%llu of them by foreign-key actions)", static_cast<unsigned long long>(t->rows),
+                    object, static_cast<unsigned long long>(t->cascaded));
+}
+
+void judge_tally(VolumeStatement *st, VolumeTally *t, int limit)
+{
+    t->judged = true;
+    t->limit = limit;
+    if (relation_is_exempt(t->relid))
+        return;
+    MemoryContext old = MemoryContextSwitchTo(st->cxt);
+    char *object = relation_identity(t->relid);
+    t->verdict.object = object;
+    const char *detail = psprintf("The statement %s %s, more than migrate_guard.max_rows_changed = %d.",
+                                  verb(t->rule), rows_text(t), limit);
+    t->verdict = judge(add_match(NIL, t->rule, object, t->relid), st->source, st->location, st->length, detail);
+    MemoryContextSwitchTo(old);
+}
+
+const char *command_tag(CmdType cmd)
+{
+    switch (cmd) {
+    case CMD_DELETE:
+        return "DELETE";
+    case CMD_UPDATE:
+        return "UPDATE";
+    case CMD_INSERT:
+        return "INSERT";
+#if MG_HAVE_MERGE
+    case CMD_MERGE:
+        return "MERGE";
+#endif
+    default:
+        return "SELECT";
+    }
+}
+
+} // namespace
+
+VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule)
+{
+    for (VolumeTally *t = st->tallies; t != nullptr; t = t->next)
+        if (t->relid == relid && t->rule == rule)
+            return t;
+    VolumeTally *t = static_cast<VolumeTally *>(MemoryContextAllocZero(st->cxt, sizeof(VolumeTally)));
+    t->relid = relid;
+    t->rule = rule;
+    t->verdict = Verdict{false, rule, nullptr, relid, false};
+    t->next = st->tallies;
+    st->tallies = t;
+    return t;
+}
+
+void volume_add(VolumeStatement *st, VolumeTally *t, uint64 rows, bool cascaded)
+{
+    t->rows += rows;
+    if (cascaded)
+        t->cascaded += rows;
+    if (t->judged)
+        return;
+    int limit = max_rows_changed();
+    if (limit > 0 && t->rows > static_cast<uint64>(limit))
+        judge_tally(st, t, limit);
+}
+
+void volume_audit(VolumeStatement *st)
+{
+    bool any = false;
+    for (VolumeTally *t = st->tallies; t != nullptr; t = t->next)
+        any = any || (t->verdict.matched && !t->audited);
+    if (!any || !audit_enabled())
+        return;
+    for (VolumeTally *t = st->tallies; t != nullptr; t = t->next) {
+        if (!t->verdict.matched || t->audited)
+            continue;
+        t->audited = true;
+        StatementFrame frame = {st->source, st->location, st->length, t->verdict};
+        AuditRow row = {command_tag(st->command), "table", get_namespace_name(get_rel_namespace(t->relid)),
+                        t->verdict.object, "guard",
+                        psprintf("%s %s, more than migrate_guard.max_rows_changed = %d", verb(t->rule),
+                                 rows_text(t), t->limit)};
+        audit_write(row, &frame);
+    }
+}
+
+} // namespace mg

@@ -161,6 +161,15 @@ CREATE TABLE r_archive(id int, v int);
 WITH moved AS (DELETE FROM r WHERE id <= 11 RETURNING *) INSERT INTO r_archive SELECT * FROM moved;
 WITH gone AS (DELETE FROM r WHERE id > 0) SELECT 1;
 WITH changed AS (UPDATE r SET v = 9 WHERE id > 0 RETURNING id) SELECT count(*) FROM changed;
+-- a CTE read only in part still runs to its end (when the statement finishes)
+WITH gone AS (DELETE FROM r WHERE id > 0 RETURNING id) SELECT id FROM gone LIMIT 1;
+-- an upsert in a CTE: its updates count, its inserts do not
+BEGIN;
+WITH up AS (INSERT INTO r SELECT g, 1 FROM generate_series(11, 40) g ON CONFLICT (id) DO UPDATE SET v = 1 RETURNING id)
+  SELECT count(*) FROM up;
+ROLLBACK;
+WITH up AS (INSERT INTO r SELECT g, 1 FROM generate_series(10, 40) g ON CONFLICT (id) DO UPDATE SET v = 1 RETURNING id)
+  SELECT count(*) FROM up;
 -- two CTEs on the same table add up
 WITH a AS (DELETE FROM r WHERE id <= 6 RETURNING id), b AS (DELETE FROM r WHERE id > 14 RETURNING id)
   SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b);

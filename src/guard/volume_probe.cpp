@@ -275,21 +275,29 @@ bool counted(ModifyTableState *mt, Effect *effect)
     }
 }
 
-/* The ModifyTable nodes of a run that change rows: the top node and writable CTEs. */
-List *counted_nodes(QueryDesc *qd)
+/*
+ * Calls fn(node) for each ModifyTable node of a run that changes rows: the
+ * top node, and the writable CTEs and rule actions (es_auxmodifytables).
+ */
+template <typename Fn>
+int for_each_counted_node(QueryDesc *qd, Fn &&fn)
 {
-    List *nodes = NIL;
+    int n = 0;
     Effect e;
     PlanState *top = qd->planstate;
-    if (top != nullptr && IsA(top, ModifyTableState) && counted(castNode(ModifyTableState, top), &e))
-        nodes = lappend(nodes, top);
+    if (IsA(top, ModifyTableState) && counted(castNode(ModifyTableState, top), &e)) {
+        fn(castNode(ModifyTableState, top));
+        n++;
+    }
     ListCell *lc;
     foreach (lc, qd->estate->es_auxmodifytables) {
         PlanState *ps = static_cast<PlanState *>(lfirst(lc));
-        if (ps != top && IsA(ps, ModifyTableState) && counted(castNode(ModifyTableState, ps), &e))
-            nodes = lappend(nodes, ps);
+        if (ps != top && IsA(ps, ModifyTableState) && counted(castNode(ModifyTableState, ps), &e)) {
+            fn(castNode(ModifyTableState, ps));
+            n++;
+        }
     }
-    return nodes;
+    return n;
 }
 
 void init_probe(Frame *f, Probe *p, ModifyTableState *mt)
@@ -352,47 +360,51 @@ void forget_subxact_frames(SubXactEvent event, SubTransactionId sub, SubTransact
 
 void volume_executor_started(QueryDesc *qd, int eflags)
 {
-    if (max_rows_changed() == 0)
+    int limit = max_rows_changed();
+    if (limit == 0)
         return;
     PlannedStmt *stmt = qd->plannedstmt;
     if ((stmt->commandType == CMD_SELECT && !stmt->hasModifyingCTE) || (eflags & EXEC_FLAG_EXPLAIN_ONLY) ||
         qd->estate == nullptr || qd->planstate == nullptr)
         return;
-    List *nodes = counted_nodes(qd);
-    if (nodes == NIL || !guard_acts_here())
+    int n = for_each_counted_node(qd, [](ModifyTableState *) {});
+    if (n == 0 || !guard_acts_here())
         return;
 
+    /* one allocation: the frame, its probes and its stack of windows */
     EState *estate = qd->estate;
-    MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
-    Frame *f = static_cast<Frame *>(palloc0(sizeof(Frame)));
+    Size size = MAXALIGN(sizeof(Frame)) + MAXALIGN(sizeof(Probe) * n) + sizeof(Probe *) * n;
+    char *mem = static_cast<char *>(MemoryContextAllocZero(estate->es_query_cxt, size));
+    Frame *f = reinterpret_cast<Frame *>(mem);
+    f->probes = reinterpret_cast<Probe *>(mem + MAXALIGN(sizeof(Frame)));
+    f->windows = reinterpret_cast<Probe **>(mem + MAXALIGN(sizeof(Frame)) + MAXALIGN(sizeof(Probe) * n));
     f->qd = qd;
     f->estate = estate;
     f->subid = GetCurrentSubTransactionId();
-    f->stmt = VolumeStatement{qd->sourceText, stmt->stmt_location, stmt->stmt_len, stmt->commandType,
-                              estate->es_query_cxt, nullptr};
+    f->stmt.source = qd->sourceText;
+    f->stmt.location = stmt->stmt_location;
+    f->stmt.length = stmt->stmt_len;
+    f->stmt.command = stmt->commandType;
+    f->stmt.limit = static_cast<uint64>(limit);
+    f->stmt.cxt = estate->es_query_cxt;
     f->owner = &f->stmt;
     f->cascade = (eflags & EXEC_FLAG_SKIP_TRIGGERS) && InNoForceRLSOperation();
     if (f->cascade && g_newest != nullptr)
         f->owner = g_newest->owner;
-    f->nprobes = list_length(nodes);
-    f->probes = static_cast<Probe *>(palloc0(sizeof(Probe) * f->nprobes));
-    f->windows = static_cast<Probe **>(palloc0(sizeof(Probe *) * f->nprobes));
-    int i = 0;
-    ListCell *lc;
-    foreach (lc, nodes)
-        init_probe(f, &f->probes[i++], static_cast<ModifyTableState *>(lfirst(lc)));
+    MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
+    for_each_counted_node(qd, [f](ModifyTableState *mt) { init_probe(f, &f->probes[f->nprobes++], mt); });
+    MemoryContextSwitchTo(old);
     f->on_free.func = frame_freed;
     f->on_free.arg = f;
     MemoryContextRegisterResetCallback(estate->es_query_cxt, &f->on_free);
     link_frame(f);
-    MemoryContextSwitchTo(old);
 }
 
 void volume_executor_finished(QueryDesc *qd)
 {
     for (Frame *f = g_newest; f != nullptr; f = f->older) {
         if (f->qd == qd) {
-            if (!f->cascade || f->owner == &f->stmt)
+            if (f->stmt.judged_any)
                 volume_audit(&f->stmt);
             return;
         }

@@ -34,10 +34,14 @@ const char *rows_text(const VolumeTally *t)
                     object, static_cast<unsigned long long>(t->cascaded));
 }
 
-void judge_tally(VolumeStatement *st, VolumeTally *t, int limit)
+} // namespace
+
+void volume_judge(VolumeStatement *st, VolumeTally *t)
 {
+    int limit = static_cast<int>(st->limit);
     t->judged = true;
     t->limit = limit;
+    st->judged_any = true;
     if (relation_is_exempt(t->relid))
         return;
     MemoryContext old = MemoryContextSwitchTo(st->cxt);
@@ -48,6 +52,8 @@ void judge_tally(VolumeStatement *st, VolumeTally *t, int limit)
     t->verdict = judge(add_match(NIL, t->rule, object, t->relid), st->source, st->location, st->length, detail);
     MemoryContextSwitchTo(old);
 }
+
+namespace {
 
 const char *command_tag(CmdType cmd)
 {
@@ -74,7 +80,9 @@ VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule)
     for (VolumeTally *t = st->tallies; t != nullptr; t = t->next)
         if (t->relid == relid && t->rule == rule)
             return t;
-    VolumeTally *t = static_cast<VolumeTally *>(MemoryContextAllocZero(st->cxt, sizeof(VolumeTally)));
+    VolumeTally *t = st->inline_used < static_cast<int>(lengthof(st->inline_tallies))
+                         ? &st->inline_tallies[st->inline_used++]
+                         : static_cast<VolumeTally *>(MemoryContextAllocZero(st->cxt, sizeof(VolumeTally)));
     t->relid = relid;
     t->rule = rule;
     t->verdict = Verdict{false, rule, nullptr, relid, false};
@@ -83,24 +91,9 @@ VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule)
     return t;
 }
 
-void volume_add(VolumeStatement *st, VolumeTally *t, uint64 rows, bool cascaded)
-{
-    t->rows += rows;
-    if (cascaded)
-        t->cascaded += rows;
-    if (t->judged)
-        return;
-    int limit = max_rows_changed();
-    if (limit > 0 && t->rows > static_cast<uint64>(limit))
-        judge_tally(st, t, limit);
-}
-
 void volume_audit(VolumeStatement *st)
 {
-    bool any = false;
-    for (VolumeTally *t = st->tallies; t != nullptr; t = t->next)
-        any = any || (t->verdict.matched && !t->audited);
-    if (!any || !audit_enabled())
+    if (!st->judged_any || !audit_enabled())
         return;
     for (VolumeTally *t = st->tallies; t != nullptr; t = t->next) {
         if (!t->verdict.matched || t->audited)

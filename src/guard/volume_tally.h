@@ -28,19 +28,33 @@ struct VolumeStatement {
     int location;
     int length;
     CmdType command;
+    uint64 limit;       /* migrate_guard.max_rows_changed when it started */
     MemoryContext cxt;  /* lives as long as the statement's executor state */
+    bool judged_any;    /* some tally passed the limit */
     VolumeTally *tallies;
+    int inline_used;    /* the first tallies live here (most statements need one) */
+    VolumeTally inline_tallies[2];
 };
 
 /* The tally of (relid, rule) of the statement, created on first use. */
 VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule);
 
 /*
- * Adds rows just changed.  The first time the tally passes the limit the
- * guard judges it: refused (ereport ERROR), or allowed (flag, warn mode, rule
- * not blocked) and remembered for the audit.
+ * The guard's decision on a tally that just passed the limit: refused
+ * (ereport ERROR), or allowed (flag, warn mode, rule not blocked) and
+ * remembered for the audit.
  */
-void volume_add(VolumeStatement *st, VolumeTally *t, uint64 rows, bool cascaded);
+void volume_judge(VolumeStatement *st, VolumeTally *t);
+
+/* Adds rows just changed (called between two rows: keep it cheap). */
+inline void volume_add(VolumeStatement *st, VolumeTally *t, uint64 rows, bool cascaded)
+{
+    t->rows += rows;
+    if (cascaded)
+        t->cascaded += rows;
+    if (t->rows > st->limit && !t->judged)
+        volume_judge(st, t);
+}
 
 /* Writes the audit rows of the tallies that passed the limit and ran. */
 void volume_audit(VolumeStatement *st);

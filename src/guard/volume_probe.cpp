@@ -44,6 +44,12 @@
  * Rows are counted per table the statement addresses: the rows of every
  * partition (or inheritance child) a DELETE/UPDATE of a parent changes are
  * added together; a partition addressed by name counts on its own.
+ *
+ * A foreign table's wrapper may push a whole UPDATE/DELETE to the remote
+ * server (direct modification): the rows then change inside the subplan, which
+ * reports them through es_processed when it is the command-tag node; that call
+ * is a window of its own (counted once the remote statement ran, undone with
+ * the transaction).
  */
 #include "common/bridge.h"
 #include "audit/audit.h"
@@ -73,6 +79,7 @@ struct Probe {
     Frame *frame;
     Effect effect;
     bool forced;                  /* canSetTag turned on to count into es_processed */
+    bool direct;                  /* a foreign table's wrapper changes rows inside the subplan */
     bool open;                    /* a row is being processed */
     uint64 window_rows;           /* es_processed increments of the open window */
     double window_conflicts;      /* upsert: conflicts when the window opened */
@@ -234,7 +241,14 @@ TupleTableSlot *subplan_next(PlanState *ps)
         Probe *p = probe_of(ps, true);
         if (p->open)
             close_window(p);
-        TupleTableSlot *slot = p->sub_real(ps);
+        TupleTableSlot *slot;
+        if (p->direct) {
+            /* a foreign-data wrapper's direct modification: the rows change (and are counted) in here */
+            open_window(p);
+            slot = p->sub_real(ps);
+            close_window(p);
+        } else
+            slot = p->sub_real(ps);
         if (!TupIsNull(slot))
             open_window(p);
         return slot;
@@ -309,6 +323,7 @@ void init_probe(Frame *f, Probe *p, ModifyTableState *mt)
     p->relid = exec_rt_fetch(plan->nominalRelation, f->estate)->relid;
     /* DELETE/UPDATE/upsert count through es_processed, which only canSetTag nodes feed */
     p->forced = !mt->canSetTag && p->effect != Effect::merge;
+    p->direct = plan->fdwDirectModifyPlans != nullptr;
     if (p->forced)
         mt->canSetTag = true;
     if (p->effect == Effect::upsert && mt->ps.instrument == nullptr)

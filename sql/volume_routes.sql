@@ -207,6 +207,11 @@ CREATE TRIGGER r_trig_view_del INSTEAD OF DELETE ON r_trig_view FOR EACH ROW EXE
 DELETE FROM r_trig_view WHERE id > 0;
 SELECT * FROM r_state();
 
+-- session_replication_role = replica (no triggers, no foreign-key actions) counts the same
+SET session_replication_role = replica;
+DELETE FROM r WHERE id > 0;
+RESET session_replication_role;
+
 -- EXPLAIN ANALYZE runs the statement; COPY (DELETE ... RETURNING) too (the rows
 -- sent before the refusal are not deleted)
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) DELETE FROM r WHERE id > 0;

@@ -119,6 +119,14 @@ ROLLBACK;
 ALTER TABLE lines DROP CONSTRAINT lines_ord_fkey;
 DELETE FROM customers WHERE id IN (4, 5);
 SELECT * FROM fk_state();
+-- under the flag the actions run, and the audit log keeps the final count
+BEGIN;
+SET LOCAL migrate_guard.allow_destructive = on;
+SET LOCAL migrate_guard.reason = 'close two accounts';
+DELETE FROM customers WHERE id IN (8, 9);
+SELECT command_tag, object_identity, rule, overridden, reason, detail, statement
+  FROM migrate_guard.ddl_log WHERE rule IN ('mass_delete', 'mass_update');
+ROLLBACK;
 -- ON UPDATE CASCADE: 4 customers renumbered, 12 orders updated
 UPDATE customers SET id = id + 100 WHERE id <= 4;
 BEGIN;

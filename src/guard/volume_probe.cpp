@@ -399,7 +399,6 @@ void volume_executor_started(QueryDesc *qd, int eflags)
     f->stmt.source = qd->sourceText;
     f->stmt.location = stmt->stmt_location;
     f->stmt.length = stmt->stmt_len;
-    f->stmt.command = stmt->commandType;
     f->stmt.limit = static_cast<uint64>(limit);
     f->stmt.cxt = estate->es_query_cxt;
     f->owner = &f->stmt;

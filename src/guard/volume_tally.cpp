@@ -53,28 +53,6 @@ void volume_judge(VolumeStatement *st, VolumeTally *t)
     MemoryContextSwitchTo(old);
 }
 
-namespace {
-
-const char *command_tag(CmdType cmd)
-{
-    switch (cmd) {
-    case CMD_DELETE:
-        return "DELETE";
-    case CMD_UPDATE:
-        return "UPDATE";
-    case CMD_INSERT:
-        return "INSERT";
-#if MG_HAVE_MERGE
-    case CMD_MERGE:
-        return "MERGE";
-#endif
-    default:
-        return "SELECT";
-    }
-}
-
-} // namespace
-
 VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule)
 {
     for (VolumeTally *t = st->tallies; t != nullptr; t = t->next)
@@ -100,7 +78,8 @@ void volume_audit(VolumeStatement *st)
             continue;
         t->audited = true;
         StatementFrame frame = {st->source, st->location, st->length, t->verdict};
-        AuditRow row = {command_tag(st->command), "table", get_namespace_name(get_rel_namespace(t->relid)),
+        /* like the guard's other DML rows: the tag says what happened to the table */
+        AuditRow row = {t->rule == Rule::mass_delete ? "DELETE" : "UPDATE", "table", get_namespace_name(get_rel_namespace(t->relid)),
                         t->verdict.object, "guard",
                         psprintf("%s %s, more than migrate_guard.max_rows_changed = %d", verb(t->rule),
                                  rows_text(t), t->limit)};

@@ -27,7 +27,6 @@ struct VolumeStatement {
     const char *source; /* its text is bytes [location, location + length) */
     int location;
     int length;
-    CmdType command;
     uint64 limit;       /* migrate_guard.max_rows_changed when it started */
     MemoryContext cxt;  /* lives as long as the statement's executor state */
     bool judged_any;    /* some tally passed the limit */

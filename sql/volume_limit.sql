@@ -119,6 +119,19 @@ DELETE FROM vt WHERE id > 0;
 SELECT * FROM vt_state;
 ROLLBACK;
 DROP TRIGGER vt_keep_most ON vt;
+CREATE FUNCTION keep_most_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id % 5 <> 0 THEN RETURN NULL; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER vt_keep_most BEFORE UPDATE ON vt FOR EACH ROW EXECUTE FUNCTION keep_most_new();
+BEGIN;
+INSERT INTO vt SELECT g, 7 FROM generate_series(1, 40) g ON CONFLICT (id) DO UPDATE SET v = 7;
+SELECT * FROM vt_state;
+ROLLBACK;
+DROP TRIGGER vt_keep_most ON vt;
+-- rewriting a row with the same value is changing it
+UPDATE vt SET v = v WHERE id > 0;
 CREATE TABLE twice(id int);
 INSERT INTO twice SELECT g FROM generate_series(1, 10) g UNION ALL SELECT g FROM generate_series(1, 10) g;
 BEGIN;

@@ -211,11 +211,15 @@ void close_window(Probe *p)
 {
     Frame *f = p->frame;
     attribute(f);
+    /* windows nest, so p is the innermost; were it not, those above it end with it */
     int i = f->depth - 1;
     while (i >= 0 && f->windows[i] != p)
         i--;
-    if (i >= 0)
-        f->depth = i; /* windows are nested: anything above p is closed with it */
+    if (i >= 0) {
+        while (f->depth > i + 1)
+            f->windows[--f->depth]->open = false;
+        f->depth = i;
+    }
     p->open = false;
     switch (p->effect) {
     case Effect::deletes:

@@ -3,9 +3,10 @@
 # seconds, so the figure does not depend on what else the machine is doing).
 # A single-user backend runs 3,000 pgbench select-only statements, then 1,000
 # TPC-B-like transactions, with and without the library preloaded (extension
-# installed); an empty run of each configuration measures start-up, which is
-# subtracted.  Configurations alternate, two rounds; the second (warm) round
-# is reported.
+# installed), and preloaded with the guard by volume on
+# (migrate_guard.max_rows_changed = 1000: every UPDATE is counted); an empty
+# run of each configuration measures start-up, which is subtracted.
+# Configurations alternate, two rounds; the second (warm) round is reported.
 # Then the audit: the postmaster runs under callgrind (event triggers do not
 # fire in single-user mode) and one backend per database runs the same DDL
 # script (CREATE TABLE, ALTER TABLE ADD COLUMN, CREATE INDEX, COMMENT; 100 of
@@ -36,14 +37,16 @@ awk 'BEGIN { srand(2); for (i = 0; i < 1000; i++) { a = 1 + int(rand() * 100000)
 [ "$(id -u)" = 0 ] && chown -R postgres "$D"
 
 instr() { # config input -> instructions
-  local pl=""; [ "$1" = preload ] && pl=migrate_guard
+  local pl="" limit=0
+  [ "$1" != nopreload ] && pl=migrate_guard
+  [ "$1" = limit ] && limit=1000
   as_pg valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" "$BINDIR/postgres" --single -D "$D/data" \
-    -c shared_preload_libraries="$pl" -c fsync=off b <"$D/$2" >/dev/null 2>"$D/cg.err"
+    -c shared_preload_libraries="$pl" -c migrate_guard.max_rows_changed=$limit -c fsync=off b <"$D/$2" >/dev/null 2>"$D/cg.err"
   awk '/^summary:/ {print $2}' "$D/cg.out"
 }
 declare -A n
 for round in 1 2; do
-  for cfg in nopreload preload; do
+  for cfg in nopreload preload limit; do
     for w in empty select tpcb; do n[$cfg.$w]=$(instr "$cfg" "$w.sql"); done
     echo "  round $round $cfg: start-up ${n[$cfg.empty]}, select-only ${n[$cfg.select]}, tpcb-like ${n[$cfg.tpcb]} instructions"
   done
@@ -51,8 +54,11 @@ done
 per() { awk -v t="$1" -v e="$2" -v k="$3" 'BEGIN {printf "%.0f", (t - e) / k}'; }
 ws=$(per "${n[preload.select]}" "${n[preload.empty]}" 3000); ns=$(per "${n[nopreload.select]}" "${n[nopreload.empty]}" 3000)
 wt=$(per "${n[preload.tpcb]}" "${n[preload.empty]}" 1000); nt=$(per "${n[nopreload.tpcb]}" "${n[nopreload.empty]}" 1000)
+ls=$(per "${n[limit.select]}" "${n[limit.empty]}" 3000); lt=$(per "${n[limit.tpcb]}" "${n[limit.empty]}" 1000)
 echo "instructions: select-only per statement with/without = $(ratio "$ws" "$ns")  [$ws vs $ns instructions]"
 echo "instructions: tpcb-like per transaction with/without = $(ratio "$wt" "$nt")  [$wt vs $nt instructions]"
+echo "instructions: select-only per statement, max_rows_changed = 1000 / without = $(ratio "$ls" "$ns")  [$ls vs $ns instructions]"
+echo "instructions: tpcb-like per transaction, max_rows_changed = 1000 / without = $(ratio "$lt" "$nt")  [$lt vs $nt instructions]"
 
 # ---- the audit, per DDL statement --------------------------------------------
 as_pg "$BINDIR/pg_ctl" -D "$D/data" -o "-p $PORT -k $D -c shared_preload_libraries=migrate_guard" -l "$D/log" -w start >/dev/null

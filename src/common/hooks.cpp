@@ -6,6 +6,8 @@
  *                         functions, extension scripts).
  *   planner_hook        : DELETE / UPDATE / MERGE, judged on the rewritten
  *                         query each time it is planned (see classify_dml.cpp).
+ *   ExecutorStart/Finish: the guard by volume counts the rows each statement
+ *                         really changes (see volume_probe.cpp).
  *   shmem hooks         : the ring of refused statements.
  *   xact callback       : plan-cache reset after transaction-scoped exemptions.
  *
@@ -20,9 +22,11 @@
 #include "common/ext_state.h"
 #include "common/hooks.h"
 #include "guard/verdict.h"
+#include "guard/volume.h"
 
 extern "C" {
 #include "commands/defrem.h"
+#include "executor/executor.h"
 }
 
 namespace mg {
@@ -30,6 +34,8 @@ namespace {
 
 ProcessUtility_hook_type prev_process_utility = nullptr;
 planner_hook_type prev_planner = nullptr;
+ExecutorStart_hook_type prev_executor_start = nullptr;
+ExecutorFinish_hook_type prev_executor_finish = nullptr;
 shmem_startup_hook_type prev_shmem_startup = nullptr;
 #if MG_HAVE_SHMEM_REQUEST_HOOK
 shmem_request_hook_type prev_shmem_request = nullptr;
@@ -168,6 +174,28 @@ PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_optio
     });
 }
 
+void mg_executor_start(QueryDesc *qd, int eflags)
+{
+    guarded("ExecutorStart hook", [&] {
+        if (prev_executor_start)
+            prev_executor_start(qd, eflags);
+        else
+            standard_ExecutorStart(qd, eflags);
+        volume_executor_started(qd, eflags);
+    });
+}
+
+void mg_executor_finish(QueryDesc *qd)
+{
+    guarded("ExecutorFinish hook", [&] {
+        if (prev_executor_finish)
+            prev_executor_finish(qd);
+        else
+            standard_ExecutorFinish(qd);
+        volume_executor_finished(qd);
+    });
+}
+
 #if MG_HAVE_SHMEM_REQUEST_HOOK
 void mg_shmem_request()
 {
@@ -209,6 +237,10 @@ void install_hooks()
     ProcessUtility_hook = mg_process_utility;
     prev_planner = planner_hook;
     planner_hook = mg_planner;
+    prev_executor_start = ExecutorStart_hook;
+    ExecutorStart_hook = mg_executor_start;
+    prev_executor_finish = ExecutorFinish_hook;
+    ExecutorFinish_hook = mg_executor_finish;
     prev_shmem_startup = shmem_startup_hook;
     shmem_startup_hook = mg_shmem_startup;
 #if MG_HAVE_SHMEM_REQUEST_HOOK
@@ -219,6 +251,7 @@ void install_hooks()
 #endif
     RegisterXactCallback(mg_xact_callback, nullptr);
     register_ext_state_callbacks();
+    register_volume_callbacks();
     g_installed = true;
 }
 

@@ -36,6 +36,7 @@ char *g_reason = nullptr;
 bool g_require_reason = false;
 char *g_blocked_text = nullptr;
 RuleSet g_blocked = default_blocked_rules();
+int g_max_rows_changed = 0;
 
 RuleSet with_tamper(RuleSet s)
 {
@@ -149,6 +150,11 @@ void define_settings()
         "Comma-separated list of the rules that refuse; other rules are only classified and audited.",
         "guard_tamper is always in force.", &g_blocked_text, default_blocked_rules_text(),
         PGC_SUSET, GUC_LIST_INPUT, check_blocked, assign_blocked, nullptr);
+    DefineCustomIntVariable(
+        "migrate_guard.max_rows_changed",
+        "Refuse a statement that deletes or updates more than this many rows of one table (0: no limit).",
+        "Rules mass_delete and mass_update; counted as rows are really changed, foreign-key actions included.",
+        &g_max_rows_changed, 0, 0, INT_MAX, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("migrate_guard");
 }
 
@@ -158,6 +164,7 @@ const char *admin_role_name() { return g_admin_role ? g_admin_role : "migrate_gu
 const char *reason() { return g_reason ? g_reason : ""; }
 bool require_reason() { return g_require_reason; }
 RuleSet blocked_rules() { return g_blocked; }
+int max_rows_changed() { return g_max_rows_changed; }
 
 const char *mode_name(Mode m)
 {

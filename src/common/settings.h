@@ -17,6 +17,7 @@ const char *admin_role_name(); /* migrate_guard.admin_role */
 const char *reason();          /* migrate_guard.reason, never NULL */
 bool require_reason();
 RuleSet blocked_rules();       /* always contains guard_tamper */
+int max_rows_changed();        /* migrate_guard.max_rows_changed; 0 = off */
 const char *mode_name(Mode m);
 
 /* May this role turn the flag on?  Superusers and members of admin_role. */

@@ -41,6 +41,7 @@ MG_SQL_FUNCTION(mg_status)
     put_row(rsinfo, "flag_in_force", yes_no(flag_in_force()));
     put_row(rsinfo, "blocked_rules", rule_set_text(blocked_rules()));
     put_row(rsinfo, "require_reason", require_reason() ? "on" : "off");
+    put_row(rsinfo, "max_rows_changed", psprintf("%d", max_rows_changed()));
     put_row(rsinfo, "reason", reason());
     return (Datum) 0;
 }

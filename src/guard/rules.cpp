@@ -37,6 +37,12 @@ constexpr std::array<RuleInfo, kRuleCount> kRules = {{
      "Dropping a row-level security policy changes which rows roles can see or change."},
     {Rule::guard_tamper, "guard_tamper", true,
      "The statement would disable migrate_guard or alter its audit trail."},
+    {Rule::mass_delete, "mass_delete", true,
+     "One statement deleting this many rows of a table is usually a mistake (a wrong or missing condition, an "
+     "unexpected cascade); the rows cannot be recovered without a backup."},
+    {Rule::mass_update, "mass_update", true,
+     "One statement overwriting this many rows of a table is usually a mistake (a wrong or missing condition, an "
+     "unexpected cascade); the old values cannot be recovered without a backup."},
     {Rule::drop_view, "drop_view", false,
      "Dropping a view breaks every query and application that reads it."},
     {Rule::drop_function, "drop_function", false,

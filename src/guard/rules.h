@@ -26,6 +26,8 @@ enum class Rule : uint8_t {
     disable_rls,
     drop_policy,
     guard_tamper,
+    mass_delete,
+    mass_update,
     drop_view,
     drop_function,
     drop_index,

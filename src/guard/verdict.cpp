@@ -16,7 +16,13 @@
 namespace mg {
 namespace {
 
-[[noreturn]] void refuse(const Match &m, const char *statement, bool reason_missing)
+/* The DETAIL of a rule: what the statement did (if known), then why it is dangerous. */
+const char *danger_detail(const RuleInfo &ri, const char *detail)
+{
+    return detail ? psprintf("%s %s", detail, ri.danger) : ri.danger;
+}
+
+[[noreturn]] void refuse(const Match &m, const char *statement, bool reason_missing, const char *detail)
 {
     blocked_log_record(m.rule, m.object, statement);
     const RuleInfo &ri = rule_info(m.rule);
@@ -26,12 +32,12 @@ namespace {
                  errmsg("migrate_guard: refused %s on %s: migrate_guard.reason is empty",
                         ri.name.data(), m.object),
                  errdetail("migrate_guard.require_reason is on: a statement run under "
-                           "migrate_guard.allow_destructive must say why. %s", ri.danger),
+                           "migrate_guard.allow_destructive must say why. %s", danger_detail(ri, detail)),
                  errhint("SET LOCAL migrate_guard.reason = '<ticket or explanation>' first.")));
     ereport(ERROR,
             (errcode(ERRCODE_MIGRATE_GUARD_REFUSED),
              errmsg("migrate_guard: refused %s on %s", ri.name.data(), m.object),
-             errdetail("%s", ri.danger),
+             errdetail("%s", danger_detail(ri, detail)),
              errhint("If this is intended, a member of role \"%s\" can run it after "
                      "SET LOCAL migrate_guard.allow_destructive = on (in the same transaction).",
                      admin_role_name())));
@@ -40,7 +46,7 @@ namespace {
 
 } // namespace
 
-Verdict judge(List *matches, const char *source, int location, int length)
+Verdict judge(List *matches, const char *source, int location, int length, const char *detail)
 {
     Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false};
     if (matches == NIL)
@@ -72,7 +78,7 @@ Verdict judge(List *matches, const char *source, int location, int length)
 
     if (flag_in_force()) {
         if (require_reason() && reason()[0] == '\0')
-            refuse(*deciding, statement_text(source, location, length), true);
+            refuse(*deciding, statement_text(source, location, length), true, detail);
         v.overridden = true;
         return v;
     }
@@ -81,10 +87,10 @@ Verdict judge(List *matches, const char *source, int location, int length)
                 (errcode(ERRCODE_MIGRATE_GUARD_REFUSED),
                  errmsg("migrate_guard: would refuse %s on %s (migrate_guard.mode = warn)",
                         rule_name(deciding->rule), deciding->object),
-                 errdetail("%s", rule_info(deciding->rule).danger)));
+                 errdetail("%s", danger_detail(rule_info(deciding->rule), detail))));
         return v;
     }
-    refuse(*deciding, statement_text(source, location, length), false);
+    refuse(*deciding, statement_text(source, location, length), false, detail);
 }
 
 char *statement_text(const char *source, int location, int length)

@@ -24,7 +24,8 @@ struct Verdict {
  * The statement is bytes [location, location + length) of source (see
  * statement_text()); its text is only extracted for a refusal.
  */
-Verdict judge(List *matches, const char *source, int location, int length);
+Verdict judge(List *matches, const char *source, int location, int length,
+              const char *detail = nullptr /* what the statement did, put before the rule's DETAIL */);
 
 /* The text of one statement inside a (possibly multi-statement) string. */
 char *statement_text(const char *source, int location, int length);

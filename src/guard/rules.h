@@ -25,6 +25,7 @@ enum class Rule : uint8_t {
     update_without_where,
     disable_rls,
     drop_policy,
+    set_unlogged,
     guard_tamper,
     drop_view,
     drop_function,

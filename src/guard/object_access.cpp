@@ -1,0 +1,224 @@
+/* object_access.cpp — see object_access.h. */
+#include "common/bridge.h"
+#include "audit/audit.h"
+#include "guard/classify.h"
+#include "guard/exemptions.h"
+#include "guard/ext_objects.h"
+#include "guard/object_access.h"
+#include "guard/scope.h"
+#include "guard/verdict.h"
+
+extern "C" {
+#include "catalog/pg_database.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_policy.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
+}
+
+namespace mg {
+namespace {
+
+/* The rule for removing one object of this kind (false: no rule of its own). */
+bool drop_rule_for(const ObjectAddress &addr, Rule *rule)
+{
+    switch (addr.classId) {
+    case RelationRelationId: {
+        char relkind = get_rel_relkind(addr.objectId);
+        if (addr.objectSubId != 0) {
+            *rule = Rule::drop_column;
+            return strchr("rpfmc", relkind) != nullptr;
+        }
+        switch (relkind) {
+        case RELKIND_RELATION:
+        case RELKIND_PARTITIONED_TABLE:
+        case RELKIND_MATVIEW:
+        case RELKIND_FOREIGN_TABLE:
+            *rule = Rule::drop_table;
+            return true;
+        case RELKIND_SEQUENCE:
+            *rule = Rule::drop_sequence;
+            return true;
+        case RELKIND_VIEW:
+            *rule = Rule::drop_view;
+            return true;
+        case RELKIND_INDEX:
+        case RELKIND_PARTITIONED_INDEX:
+            *rule = Rule::drop_index;
+            return true;
+        default:
+            return false;
+        }
+    }
+    case NamespaceRelationId:
+        *rule = Rule::drop_schema;
+        return true;
+    case ExtensionRelationId:
+        *rule = Rule::drop_extension;
+        return true;
+    case ProcedureRelationId:
+        *rule = Rule::drop_function;
+        return true;
+    case TriggerRelationId:
+        *rule = Rule::drop_trigger;
+        return true;
+    case PolicyRelationId:
+        *rule = Rule::drop_policy;
+        return true;
+    case DatabaseRelationId:
+        *rule = Rule::drop_database;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A relation that is gone was judged when it went: what hung on it goes with it. */
+bool relation_exempt_or_gone(Oid relid)
+{
+    return get_rel_relkind(relid) == '\0' || relation_is_exempt(relid);
+}
+
+/* Exempt as an object of its own: temporary, new relation, extension script member. */
+bool exempt_at_effect(const ObjectAddress &addr)
+{
+    if (addr.classId == RelationRelationId)
+        return relation_exempt_or_gone(addr.objectId);
+    Oid rel = owning_relation(addr, false);
+    if (OidIsValid(rel))
+        return relation_exempt_or_gone(rel);
+    if (addr.classId == TypeRelationId) {
+        /* a relation's row type, or the implicit array type of a type, goes with it */
+        Oid typrelid = get_typ_typrelid(addr.objectId);
+        if (OidIsValid(typrelid))
+            return relation_exempt_or_gone(typrelid);
+        Oid elem = get_element_type(addr.objectId);
+        if (OidIsValid(elem) && get_array_type(elem) == addr.objectId) {
+            ObjectAddress e = {TypeRelationId, elem, 0};
+            return exempt_at_effect(e);
+        }
+    }
+    return object_is_exempt(addr);
+}
+
+/* judge() within the current statement; a warn-mode WARNING only once per statement. */
+void judge_in_scope(UtilityScope *scope, List *matches)
+{
+    if (matches == NIL)
+        return;
+    const char *source = scope ? scope->source : debug_query_string;
+    int location = scope ? scope->location : -1;
+    int length = scope ? scope->length : 0;
+    Verdict v = judge(matches, source, location, length, scope != nullptr && scope->warned);
+    if (scope && v.warned)
+        scope->warned = true;
+    if (v.matched)
+        note_statement_verdict(v); /* the audit rows of the statement name the rule */
+}
+
+void on_drop(UtilityScope *scope, const ObjectAddress &addr, int dropflags)
+{
+    if (dropflags & PERFORM_DELETION_INTERNAL)
+        return; /* rewrite's transient heap, ON COMMIT DROP, temporary schema cleanup */
+    List *matches = NIL;
+    bool tamper = !running_own_extension_script() && touches_extension(addr, false);
+    if (!tamper && exempt_at_effect(addr))
+        return;
+    char *ident = nullptr;
+    Rule rule;
+    bool has_rule = drop_rule_for(addr, &rule);
+    if (tamper || has_rule || scope->cascade)
+        ident = describe_object(addr);
+    Oid relid = addr.classId == RelationRelationId ? addr.objectId : InvalidOid;
+    if (tamper)
+        matches = add_match(matches, Rule::guard_tamper, ident, relid);
+    if (has_rule && !tamper)
+        matches = add_match(matches, rule, ident, relid);
+    if (scope->cascade)
+        matches = add_match(matches, Rule::drop_cascade, ident, relid);
+    judge_in_scope(scope, matches);
+}
+
+void on_truncate(UtilityScope *scope, Oid relid)
+{
+    List *matches = NIL;
+    if (is_protected_relation(relid))
+        matches = add_match(matches, Rule::guard_tamper, relation_identity(relid), relid);
+    else if (relation_is_exempt(relid))
+        return;
+    matches = add_match(matches, Rule::truncate, relation_identity(relid), relid);
+    judge_in_scope(scope, matches);
+}
+
+/*
+ * Statements that change migrate_guard's objects and stay allowed: CREATE and
+ * ALTER EXTENSION migrate_guard (UPDATE), and re-enabling one of its event
+ * triggers ALWAYS (the state its install script leaves them in).
+ */
+bool sanctioned_change(const Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_CreateExtensionStmt:
+        return strcmp(castNode(CreateExtensionStmt, stmt)->extname, "migrate_guard") == 0;
+    case T_AlterExtensionStmt:
+        return strcmp(castNode(AlterExtensionStmt, stmt)->extname, "migrate_guard") == 0;
+    case T_AlterEventTrigStmt:
+        return castNode(AlterEventTrigStmt, stmt)->tgenabled == TRIGGER_FIRES_ALWAYS;
+    default:
+        return false;
+    }
+}
+
+void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxiliary_id)
+{
+    if (running_own_extension_script() || sanctioned_change(scope->stmt))
+        return;
+    if (touches_extension(addr, true, auxiliary_id)) {
+        /* make the new object visible, so that the refusal can name it */
+        CommandCounterIncrement();
+        ObjectAddress named = addr;
+        if (addr.classId == InheritsRelationId)
+            named = ObjectAddress{RelationRelationId, OidIsValid(auxiliary_id) && is_extension_relation(auxiliary_id)
+                                                          ? auxiliary_id : addr.objectId, 0};
+        judge_in_scope(scope, add_match(NIL, Rule::guard_tamper, describe_object(named)));
+    }
+    ObjectAddress touched = addr;
+    if (addr.classId == InheritsRelationId)
+        touched = ObjectAddress{RelationRelationId, addr.objectId, 0};
+    note_touched(touched);
+}
+
+} // namespace
+
+void on_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+    if (access != OAT_DROP && access != OAT_TRUNCATE && access != OAT_POST_CREATE && access != OAT_POST_ALTER)
+        return;
+    UtilityScope *scope = current_scope();
+    if (scope == nullptr || running_internal_sql())
+        return; /* no user statement is running (autovacuum, the library's own SQL, ...) */
+    ObjectAddress addr = {classId, objectId, subId};
+    switch (access) {
+    case OAT_DROP:
+        on_drop(scope, addr, arg ? static_cast<ObjectAccessDrop *>(arg)->dropflags : 0);
+        break;
+    case OAT_TRUNCATE:
+        on_truncate(scope, objectId);
+        break;
+    case OAT_POST_CREATE:
+        if (arg == nullptr || !static_cast<ObjectAccessPostCreate *>(arg)->is_internal)
+            on_create_or_alter(scope, addr, InvalidOid);
+        break;
+    case OAT_POST_ALTER: {
+        ObjectAccessPostAlter *pa = static_cast<ObjectAccessPostAlter *>(arg);
+        if (pa == nullptr || !pa->is_internal)
+            on_create_or_alter(scope, addr, pa ? pa->auxiliary_id : InvalidOid);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace mg

@@ -9,7 +9,9 @@
 #include "guard/verdict.h"
 
 extern "C" {
+#include "catalog/pg_attrdef.h"
 #include "catalog/pg_database.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
@@ -117,26 +119,66 @@ void judge_in_scope(UtilityScope *scope, List *matches)
         note_statement_verdict(v); /* the audit rows of the statement name the rule */
 }
 
+/*
+ * The relation a dropped object is a part of (its trigger, constraint, rule,
+ * policy, default, index, row type), or InvalidOid for an object of its own.
+ * An index named by DROP INDEX is an object of its own.
+ */
+Oid part_owner(const UtilityScope *scope, const ObjectAddress &addr)
+{
+    if (addr.classId == RelationRelationId) {
+        if (addr.objectSubId != 0 || get_rel_relkind(addr.objectId) != RELKIND_INDEX)
+            return InvalidOid;
+        if (IsA(scope->stmt, DropStmt) && castNode(DropStmt, scope->stmt)->removeType == OBJECT_INDEX)
+            return InvalidOid;
+        HeapTuple tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(addr.objectId));
+        if (!HeapTupleIsValid(tup))
+            return InvalidOid;
+        Oid heap = reinterpret_cast<Form_pg_index>(GETSTRUCT(tup))->indrelid;
+        ReleaseSysCache(tup);
+        return heap;
+    }
+    if (addr.classId == TypeRelationId) {
+        Oid type = addr.objectId;
+        Oid elem = get_element_type(type);
+        if (OidIsValid(elem) && get_array_type(elem) == type)
+            type = elem; /* the implicit array type goes with its element type */
+        return get_typ_typrelid(type);
+    }
+    return owning_relation(addr, false);
+}
+
 void on_drop(UtilityScope *scope, const ObjectAddress &addr, int dropflags)
 {
     if (dropflags & PERFORM_DELETION_INTERNAL)
         return; /* rewrite's transient heap, ON COMMIT DROP, temporary schema cleanup */
     List *matches = NIL;
-    bool tamper = !running_own_extension_script() && touches_extension(addr, false);
-    if (!tamper && exempt_at_effect(addr))
+    if (!running_own_extension_script() && touches_extension(addr, false)) {
+        matches = add_match(matches, Rule::guard_tamper, describe_object(addr));
+        judge_in_scope(scope, matches);
         return;
-    char *ident = nullptr;
+    }
+    if (addr.classId == RelationRelationId && get_rel_namespace(addr.objectId) == PG_TOAST_NAMESPACE)
+        return; /* a TOAST table goes with its table, which is judged */
+    Oid owner = part_owner(scope, addr);
+    if (OidIsValid(owner) ? relation_exempt_or_gone(owner) : exempt_at_effect(addr))
+        return;
     Rule rule;
     bool has_rule = drop_rule_for(addr, &rule);
-    if (tamper || has_rule || scope->cascade)
-        ident = describe_object(addr);
+    if (!has_rule && !scope->cascade)
+        return;
+    char *ident = describe_object(addr);
     Oid relid = addr.classId == RelationRelationId ? addr.objectId : InvalidOid;
-    if (tamper)
-        matches = add_match(matches, Rule::guard_tamper, ident, relid);
-    if (has_rule && !tamper)
+    if (has_rule)
         matches = add_match(matches, rule, ident, relid);
     if (scope->cascade)
         matches = add_match(matches, Rule::drop_cascade, ident, relid);
+    if (OidIsValid(owner)) {
+        add_pending_part(owner, matches);
+        return;
+    }
+    if (relid != InvalidOid && addr.objectSubId == 0)
+        forget_pending_parts(relid);
     judge_in_scope(scope, matches);
 }
 
@@ -174,10 +216,14 @@ void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxi
 {
     if (running_own_extension_script() || sanctioned_change(scope->stmt))
         return;
-    if (touches_extension(addr, true, auxiliary_id)) {
+    /* a column default is reported as (pg_attrdef, its relation, its column) */
+    ObjectAddress judged = addr.classId == AttrDefaultRelationId && addr.objectSubId != 0
+                               ? ObjectAddress{RelationRelationId, addr.objectId, addr.objectSubId}
+                               : addr;
+    if (touches_extension(judged, true, auxiliary_id)) {
         /* make the new object visible, so that the refusal can name it */
         CommandCounterIncrement();
-        ObjectAddress named = addr;
+        ObjectAddress named = judged;
         if (addr.classId == InheritsRelationId)
             named = ObjectAddress{RelationRelationId, OidIsValid(auxiliary_id) && is_extension_relation(auxiliary_id)
                                                           ? auxiliary_id : addr.objectId, 0};

@@ -1,7 +1,13 @@
 /* scope.cpp — see scope.h. */
 #include "common/bridge.h"
+
+extern "C" {
+#include "catalog/pg_attrdef.h"
+}
+#include "guard/classify.h"
 #include "guard/scope.h"
 #include "guard/temp_deps.h"
+#include "guard/verdict.h"
 
 namespace mg {
 namespace {
@@ -50,6 +56,7 @@ int open_scope(Node *stmt, const char *source, int location, int length, bool wa
         s.cascade = statement_cascades(stmt);
         s.warned = warned;
         s.touched = NIL;
+        s.pending = NIL;
     }
     return ++g_depth;
 }
@@ -59,10 +66,20 @@ void close_scope(int depth, bool completed)
     if (depth != g_depth || depth <= 0)
         return; /* already reset (transaction end) */
     UtilityScope *s = current_scope();
-    UtilityScope done = s ? *s : UtilityScope{nullptr, nullptr, -1, 0, false, false, NIL};
-    if (s)
+    UtilityScope done = s ? *s : UtilityScope{nullptr, nullptr, -1, 0, false, false, NIL, NIL};
+    if (s) {
         s->touched = NIL;
+        s->pending = NIL;
+    }
     g_depth--;
+    if (completed && done.pending != NIL) {
+        List *matches = NIL;
+        ListCell *lc;
+        foreach (lc, done.pending)
+            matches = list_concat(matches, static_cast<PendingPart *>(lfirst(lc))->matches);
+        Verdict v = judge(matches, done.source, done.location, done.length, done.warned);
+        done.warned |= v.warned;
+    }
     if (completed && done.touched != NIL)
         check_temp_dependencies(done);
     list_free_deep(done.touched);
@@ -80,6 +97,39 @@ void reset_scopes()
     g_depth = 0; /* the touched lists lived in TopTransactionContext */
 }
 
+void add_pending_part(Oid owner, List *matches)
+{
+    UtilityScope *s = current_scope();
+    if (s == nullptr || matches == NIL)
+        return;
+    MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+    PendingPart *p = static_cast<PendingPart *>(palloc(sizeof(PendingPart)));
+    p->owner = owner;
+    p->matches = NIL;
+    ListCell *lc;
+    foreach (lc, matches) {
+        const Match *m = static_cast<const Match *>(lfirst(lc));
+        Match *copy = static_cast<Match *>(palloc(sizeof(Match)));
+        *copy = *m;
+        copy->object = pstrdup(m->object);
+        copy->detail = m->detail ? pstrdup(m->detail) : nullptr;
+        p->matches = lappend(p->matches, copy);
+    }
+    s->pending = lappend(s->pending, p);
+    MemoryContextSwitchTo(old);
+}
+
+void forget_pending_parts(Oid owner)
+{
+    UtilityScope *s = current_scope();
+    if (s == nullptr)
+        return;
+    ListCell *lc;
+    foreach (lc, s->pending)
+        if (static_cast<PendingPart *>(lfirst(lc))->owner == owner)
+            s->pending = foreach_delete_current(s->pending, lc);
+}
+
 void note_touched(const ObjectAddress &addr)
 {
     UtilityScope *s = current_scope();
@@ -88,7 +138,8 @@ void note_touched(const ObjectAddress &addr)
     ListCell *lc;
     foreach (lc, s->touched) {
         const ObjectAddress *a = static_cast<const ObjectAddress *>(lfirst(lc));
-        if (a->classId == addr.classId && a->objectId == addr.objectId)
+        if (a->classId == addr.classId && a->objectId == addr.objectId &&
+            (addr.classId != AttrDefaultRelationId || a->objectSubId == addr.objectSubId))
             return; /* pg_depend is read per object, all sub-ids at once */
     }
     MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);

@@ -24,7 +24,21 @@ struct UtilityScope {
     bool cascade;   /* the statement says CASCADE */
     bool warned;    /* a warn-mode WARNING was already given for it */
     List *touched;  /* ObjectAddress * created or altered by it (TopTransactionContext) */
+    List *pending;  /* PendingPart * dropped parts of relations, judged at the end */
 };
+
+/*
+ * A part of a relation (trigger, constraint, rule, policy, default, index,
+ * row type) that the statement dropped: it is judged at the end of the
+ * statement unless its relation was dropped too (the relation's own
+ * judgement, which names it, covers what hung on it).
+ */
+struct PendingPart {
+    Oid owner;
+    List *matches; /* Match * (TopTransactionContext) */
+};
+void add_pending_part(Oid owner, List *matches);
+void forget_pending_parts(Oid owner);
 
 /* Opens a scope for stmt; returns its depth, to be given to close_scope(). */
 int open_scope(Node *stmt, const char *source, int location, int length, bool warned);

@@ -8,6 +8,7 @@
 extern "C" {
 #include "access/genam.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_attrdef.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "utils/fmgroids.h"
@@ -83,7 +84,15 @@ void check_temp_dependencies(const UtilityScope &scope)
     List *matches = NIL;
     ListCell *lc;
     foreach (lc, scope.touched) {
-        const ObjectAddress *obj = static_cast<const ObjectAddress *>(lfirst(lc));
+        ObjectAddress addr = *static_cast<const ObjectAddress *>(lfirst(lc));
+        if (addr.classId == AttrDefaultRelationId && addr.objectSubId != 0) {
+            /* reported as (pg_attrdef, relation, column): find the default itself */
+            addr = ObjectAddress{AttrDefaultRelationId,
+                                 GetAttrDefaultOid(addr.objectId, static_cast<AttrNumber>(addr.objectSubId)), 0};
+            if (!OidIsValid(addr.objectId))
+                continue;
+        }
+        const ObjectAddress *obj = &addr;
         if (object_is_temporary(*obj))
             continue;
         ScanKeyData key[2];

@@ -11,9 +11,8 @@
  *                         query, the result attached to the plan ...
  *   ExecutorStart_hook  : ... and judged each time the plan runs
  *                         (guard/dml_check.h).
- *   needs_fmgr_hook,
- *   fmgr_hook           : setval()/nextval() on migrate_guard's sequences
- *                         (guard/seq_guard.h).
+ *                         setval()/nextval() on migrate_guard's sequences
+ *                         are refused when planned (guard/seq_guard.h).
  *   shmem hooks         : the ring of refused statements.
  *   xact callback       : forget statement frames and scopes.
  *
@@ -43,8 +42,7 @@ ProcessUtility_hook_type prev_process_utility = nullptr;
 planner_hook_type prev_planner = nullptr;
 ExecutorStart_hook_type prev_executor_start = nullptr;
 object_access_hook_type prev_object_access = nullptr;
-needs_fmgr_hook_type prev_needs_fmgr = nullptr;
-fmgr_hook_type prev_fmgr = nullptr;
+
 shmem_startup_hook_type prev_shmem_startup = nullptr;
 #if MG_HAVE_SHMEM_REQUEST_HOOK
 shmem_request_hook_type prev_shmem_request = nullptr;
@@ -139,6 +137,8 @@ PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_optio
         PlannedStmt *plan = prev_planner ? prev_planner(parse, query_string, cursor_options, bound_params)
                                          : standard_planner(parse, query_string, cursor_options, bound_params);
         attach_dml_candidates(plan, candidates);
+        if (plan->relationOids != NIL && !running_internal_sql() && guard_applies())
+            check_sequence_writes(parse, plan, query_string);
         return plan;
     });
 }
@@ -173,19 +173,6 @@ void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int su
         if (guard_applies())
             on_object_access(access, classId, objectId, subId, arg);
     });
-}
-
-bool mg_needs_fmgr(Oid fn_oid)
-{
-    return seq_guard_needs_hook(fn_oid) || (prev_needs_fmgr && prev_needs_fmgr(fn_oid));
-}
-
-void mg_fmgr(FmgrHookEventType event, FmgrInfo *flinfo, Datum *arg)
-{
-    if (prev_fmgr)
-        prev_fmgr(event, flinfo, arg);
-    if (event == FHET_START)
-        seq_guard_on_call(flinfo);
 }
 
 #if MG_HAVE_SHMEM_REQUEST_HOOK
@@ -231,10 +218,7 @@ void install_hooks()
     ExecutorStart_hook = mg_executor_start;
     prev_object_access = object_access_hook;
     object_access_hook = mg_object_access;
-    prev_needs_fmgr = needs_fmgr_hook;
-    needs_fmgr_hook = mg_needs_fmgr;
-    prev_fmgr = fmgr_hook;
-    fmgr_hook = mg_fmgr;
+
     prev_shmem_startup = shmem_startup_hook;
     shmem_startup_hook = mg_shmem_startup;
 #if MG_HAVE_SHMEM_REQUEST_HOOK

@@ -395,6 +395,26 @@ List *classify_annotation(ObjectType type, Node *object, List *out)
     return out;
 }
 
+/* CREATE/ALTER PUBLICATION naming one of the extension's tables or its schema. */
+List *classify_publication(List *pubobjects, List *out)
+{
+    if (running_own_extension_script() || !ext_state().present)
+        return out;
+    ListCell *lc;
+    foreach (lc, pubobjects) {
+        PublicationObjSpec *spec = lfirst_node(PublicationObjSpec, lc);
+        if (spec->pubobjtype == PUBLICATIONOBJ_TABLE && spec->pubtable != nullptr) {
+            Oid relid = RangeVarGetRelid(spec->pubtable->relation, NoLock, true);
+            if (OidIsValid(relid) && is_extension_relation(relid))
+                out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
+        } else if (spec->pubobjtype == PUBLICATIONOBJ_TABLES_IN_SCHEMA && spec->name != nullptr &&
+                   get_namespace_oid(spec->name, true) == ext_state().schema_oid) {
+            out = add_match(out, Rule::guard_tamper, pstrdup("schema migrate_guard"));
+        }
+    }
+    return out;
+}
+
 /* A direct write (COPY FROM, ALTER SEQUENCE) to one of the extension's relations. */
 List *classify_relation_write(RangeVar *rv, bool ddl, List *out)
 {
@@ -571,6 +591,8 @@ bool utility_may_match(const Node *stmt)
     case T_CommentStmt:
     case T_SecLabelStmt:
     case T_AlterSeqStmt:
+    case T_CreatePublicationStmt:
+    case T_AlterPublicationStmt:
         return true;
     case T_CopyStmt:
         return castNode(CopyStmt, stmt)->is_from;
@@ -645,6 +667,10 @@ List *classify_utility(Node *stmt, bool take_locks)
     }
     case T_AlterSeqStmt:
         return classify_relation_write(castNode(AlterSeqStmt, stmt)->sequence, true, out);
+    case T_CreatePublicationStmt:
+        return classify_publication(castNode(CreatePublicationStmt, stmt)->pubobjects, out);
+    case T_AlterPublicationStmt:
+        return classify_publication(castNode(AlterPublicationStmt, stmt)->pubobjects, out);
     case T_TruncateStmt:
         return classify_truncate(castNode(TruncateStmt, stmt), out);
     case T_RenameStmt:

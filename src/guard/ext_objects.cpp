@@ -185,6 +185,20 @@ bool touches_extension(const ObjectAddress &addr, bool new_version, Oid auxiliar
     return getExtensionOfObject(addr.classId, addr.objectId) == ext.ext_oid;
 }
 
+bool is_relation_row_type(Oid type)
+{
+    Oid typrelid = InvalidOid;
+    Oid typelem = InvalidOid;
+    with_catalog_row(TypeRelationId, TypeOidIndexId, Anum_pg_type_oid, type, true, [&](HeapTuple tup, TupleDesc) {
+        Form_pg_type t = reinterpret_cast<Form_pg_type>(GETSTRUCT(tup));
+        typrelid = t->typrelid;
+        typelem = t->typcategory == TYPCATEGORY_ARRAY ? t->typelem : InvalidOid;
+    });
+    if (OidIsValid(typrelid))
+        return true;
+    return OidIsValid(typelem) && typelem != type && is_relation_row_type(typelem);
+}
+
 Oid type_namespace(Oid type)
 {
     HeapTuple tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));

@@ -44,6 +44,12 @@ bool touches_extension(const ObjectAddress &addr, bool new_version, Oid auxiliar
 /* Is migrate_guard's own CREATE/ALTER EXTENSION script running? */
 bool running_own_extension_script();
 
+/*
+ * Is this type the row type of a relation (or the array type of one)?  Read
+ * as the current command left it: right after OAT_POST_CREATE too.
+ */
+bool is_relation_row_type(Oid type);
+
 /* The schema of a type (InvalidOid when there is no such type). */
 Oid type_namespace(Oid type);
 

@@ -220,7 +220,9 @@ void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxi
     ObjectAddress judged = addr.classId == AttrDefaultRelationId && addr.objectSubId != 0
                                ? ObjectAddress{RelationRelationId, addr.objectId, addr.objectSubId}
                                : addr;
-    if (touches_extension(judged, true, auxiliary_id)) {
+    /* a relation's row type is created just before the relation, which is judged */
+    bool row_type = addr.classId == TypeRelationId && is_relation_row_type(addr.objectId);
+    if (!row_type && touches_extension(judged, true, auxiliary_id)) {
         /* make the new object visible, so that the refusal can name it */
         CommandCounterIncrement();
         ObjectAddress named = judged;

@@ -1,14 +1,13 @@
 /* seq_guard.cpp — see seq_guard.h. */
 #include "common/bridge.h"
-#include "audit/audit.h"
 #include "guard/classify.h"
 #include "guard/ext_objects.h"
 #include "guard/seq_guard.h"
 #include "guard/verdict.h"
 
 extern "C" {
+#include "catalog/pg_type.h"
 #include "utils/fmgroids.h"
-#include "utils/fmgrprotos.h"
 }
 
 namespace mg {
@@ -19,39 +18,66 @@ bool is_sequence_writer(Oid fn)
     return fn == F_NEXTVAL || fn == F_SETVAL_REGCLASS_INT8 || fn == F_SETVAL_REGCLASS_INT8_BOOL;
 }
 
-Datum seq_write_checked_impl(FunctionCallInfo fcinfo)
+bool is_protected_sequence(Oid relid)
 {
-    Oid fn = fcinfo->flinfo->fn_oid;
-    Oid seq = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
-    if (OidIsValid(seq) && !running_internal_sql() && !IsBinaryUpgrade && is_protected_relation(seq))
-        judge(add_match(NIL, Rule::guard_tamper, relation_identity(seq), seq), debug_query_string, -1, 0);
-    switch (fn) {
-    case F_NEXTVAL:
-        return nextval_oid(fcinfo);
-    case F_SETVAL_REGCLASS_INT8:
-        return setval_oid(fcinfo);
-    default:
-        return setval3_oid(fcinfo);
-    }
+    return is_protected_relation(relid) && get_rel_relkind(relid) == RELKIND_SEQUENCE;
 }
 
-extern "C" Datum seq_write_checked(PG_FUNCTION_ARGS)
+/* The first protected sequence a sequence writer of the tree is called on. */
+bool find_write(Node *node, Oid *found)
 {
-    return guarded("sequence function", [&] { return seq_write_checked_impl(fcinfo); });
+    if (node == nullptr)
+        return false;
+    if (IsA(node, FuncExpr)) {
+        FuncExpr *f = castNode(FuncExpr, node);
+        if (is_sequence_writer(f->funcid) && f->args != NIL) {
+            Node *arg = static_cast<Node *>(linitial(f->args));
+            while (arg != nullptr && IsA(arg, RelabelType))
+                arg = reinterpret_cast<Node *>(castNode(RelabelType, arg)->arg);
+            if (arg != nullptr && IsA(arg, Const) && !castNode(Const, arg)->constisnull) {
+                Oid seq = DatumGetObjectId(castNode(Const, arg)->constvalue);
+                if (is_protected_sequence(seq)) {
+                    *found = seq;
+                    return true;
+                }
+            }
+        }
+    }
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node),
+                                 reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(find_write)), found, 0);
+    return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(find_write)),
+                                  found);
 }
 
 } // namespace
 
-bool seq_guard_needs_hook(Oid fn_oid)
+void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *query_string)
 {
-    return is_sequence_writer(fn_oid);
-}
-
-void seq_guard_on_call(FmgrInfo *flinfo)
-{
-    /* fmgr_security_definer calls flinfo->fn_addr next, with the caller's arguments */
-    if (is_sequence_writer(flinfo->fn_oid))
-        flinfo->fn_addr = seq_write_checked;
+    bool mentioned = false;
+    ListCell *lc;
+    foreach (lc, plan->relationOids)
+        if (is_protected_sequence(lfirst_oid(lc))) {
+            mentioned = true;
+            break;
+        }
+    if (!mentioned)
+        return;
+    foreach (lc, plan->resultRelations) {
+        RangeTblEntry *rte = rt_fetch(lfirst_int(lc), plan->rtable);
+        if (rte->rtekind == RTE_RELATION && is_protected_relation(rte->relid))
+            return; /* a write to the extension's table: refused, naming it, when it executes */
+    }
+    /* the planner rewrote the query in place: inlined function bodies are in it now */
+    Oid seq = InvalidOid;
+    bool found = find_write(reinterpret_cast<Node *>(planned_query), &seq);
+    for (int i = 0; !found && i < list_length(plan->subplans); i++) {
+        Plan *sub = static_cast<Plan *>(list_nth(plan->subplans, i));
+        found = sub != nullptr && find_write(reinterpret_cast<Node *>(sub->targetlist), &seq);
+    }
+    if (found)
+        judge(add_match(NIL, Rule::guard_tamper, relation_identity(seq), seq), query_string,
+              planned_query->stmt_location, planned_query->stmt_len);
 }
 
 } // namespace mg

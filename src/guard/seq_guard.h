@@ -1,16 +1,15 @@
 /*
  * seq_guard.h — setval() and nextval() on migrate_guard's sequences.
  *
- * Calling setval() or nextval() changes a sequence outside any transaction
- * (a rollback does not undo it), and the sequence is only named by a value
- * (regclass) that may be computed at run time.  So these two functions are
- * judged when they are called, with their actual argument: PostgreSQL calls
- * functions for which needs_fmgr_hook says yes through fmgr_security_definer,
- * whose fmgr_hook start event points the call at seq_write_checked(), which
- * refuses (guard_tamper) a call on one of migrate_guard's protected sequences
- * and otherwise runs the real function.  The library's own SQL (the default
- * of its snapshot tables' ids) is allowed; the audit log takes its ids
- * through nextval_internal() and is not concerned.
+ * They change a sequence outside any transaction (a rollback does not undo
+ * them), so a call naming one of the extension's protected sequences is
+ * refused (guard_tamper) when the statement is planned.  PostgreSQL records
+ * every regclass constant of a plan in PlannedStmt.relationOids — also those
+ * of column defaults, rules and SQL function bodies inlined by the planner —
+ * which makes the common case (no such sequence in the plan) one cheap test;
+ * only then is the planned query searched for the calls themselves.  Builtin
+ * functions bypass fmgr_hook, so a call whose sequence is computed at run
+ * time (a regclass read from a table) is not seen: see README, Limits.
  */
 #pragma once
 
@@ -18,7 +17,7 @@
 
 namespace mg {
 
-bool seq_guard_needs_hook(Oid fn_oid);
-void seq_guard_on_call(FmgrInfo *flinfo);
+/* After planning: refuse a sequence write on one of migrate_guard's sequences. */
+void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *query_string);
 
 } // namespace mg

@@ -11,6 +11,7 @@
  */
 #include "common/bridge.h"
 #include "audit/audit.h"
+#include "common/ext_state.h"
 #include "guard/classify.h"
 #include "guard/dml_check.h"
 #include "guard/exemptions.h"
@@ -92,12 +93,26 @@ struct Found {
     CmdType cmd; /* the command of the first node that matched */
 };
 
-void check_modify_table(PlannedStmt *plan, ModifyTable *mt, ParamListInfo params, Found &found)
+/* Is the relation at rti (opened by the executor when it can) in schema migrate_guard? */
+bool in_extension_schema(EState *estate, PlannedStmt *plan, Index rti)
+{
+    Relation rel = estate != nullptr && rti > 0 && rti <= estate->es_range_table_size
+                       ? estate->es_relations[rti - 1]
+                       : nullptr;
+    if (rel != nullptr)
+        return RelationGetNamespace(rel) == ext_state().schema_oid;
+    return is_extension_relation(rti_relid(plan, rti));
+}
+
+void check_modify_table(QueryDesc *query, PlannedStmt *plan, ModifyTable *mt, ParamListInfo params, Found &found)
 {
     /* guard_tamper: a write to one of migrate_guard's relations (INSERT included) */
     ListCell *lc;
     foreach (lc, mt->resultRelations) {
-        Oid relid = rti_relid(plan, static_cast<Index>(lfirst_int(lc)));
+        Index rti = static_cast<Index>(lfirst_int(lc));
+        if (!in_extension_schema(query->estate, plan, rti))
+            continue;
+        Oid relid = rti_relid(plan, rti);
         if (OidIsValid(relid) && is_protected_relation(relid)) {
             found.matches = add_match(found.matches, Rule::guard_tamper, relation_identity(relid), relid);
             if (found.cmd == CMD_UNKNOWN)
@@ -157,7 +172,7 @@ void check_dml_execution(QueryDesc *query, int eflags)
         (plan->commandType == CMD_SELECT && !plan->hasModifyingCTE))
         return;
     Found found = {NIL, CMD_UNKNOWN};
-    for_each_modify_table(plan, [&](ModifyTable *mt) { check_modify_table(plan, mt, query->params, found); });
+    for_each_modify_table(plan, [&](ModifyTable *mt) { check_modify_table(query, plan, mt, query->params, found); });
     if (found.matches == NIL)
         return;
     /* guard_tamper first */

@@ -56,11 +56,23 @@ void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *
 {
     bool mentioned = false;
     ListCell *lc;
-    foreach (lc, plan->relationOids)
-        if (is_protected_sequence(lfirst_oid(lc))) {
+    foreach (lc, plan->relationOids) {
+        /* most entries are the relations the plan scans: only sequences among them matter */
+        Oid relid = lfirst_oid(lc);
+        bool scanned_table = false;
+        ListCell *rc;
+        foreach (rc, plan->rtable) {
+            RangeTblEntry *rte = static_cast<RangeTblEntry *>(lfirst(rc));
+            if (rte->rtekind == RTE_RELATION && rte->relid == relid && rte->relkind != RELKIND_SEQUENCE) {
+                scanned_table = true;
+                break;
+            }
+        }
+        if (!scanned_table && is_protected_sequence(relid)) {
             mentioned = true;
             break;
         }
+    }
     if (!mentioned)
         return;
     foreach (lc, plan->resultRelations) {

@@ -28,6 +28,10 @@ CREATE TYPE perm_comp AS (m pg_temp.mood);
 CREATE FUNCTION perm_fn(pg_temp.mood) RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE FUNCTION perm_atomic(int) RETURNS boolean LANGUAGE sql BEGIN ATOMIC SELECT pg_temp.ok($1); END;
 CREATE TABLE perm_default(id int DEFAULT nextval('pg_temp.tseq'));
+CREATE VIEW perm_view AS SELECT pg_temp.ok(1) AS ok;
+CREATE MATERIALIZED VIEW perm_mv AS SELECT pg_temp.ok(1) AS ok;
+CREATE VIEW perm_view2 AS SELECT 1 AS one;
+CREATE OR REPLACE VIEW perm_view2 AS SELECT 1 AS one WHERE pg_temp.ok(1);
 -- even for a table created in the same transaction: it would outlive the session otherwise
 BEGIN;
 CREATE TABLE fresh(id int, v text);
@@ -56,6 +60,7 @@ SELECT count(*) AS indexes FROM pg_index WHERE indrelid = 't'::regclass;
 SELECT count(*) AS checks FROM pg_constraint WHERE conrelid = 't'::regclass;
 SELECT attname FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum;
 SELECT to_regclass('perm_col') AS perm_col, to_regtype('okint') AS okint, to_regtype('perm_comp') AS perm_comp,
-       to_regproc('perm_fn') AS perm_fn, to_regclass('perm_default') AS perm_default;
+       to_regproc('perm_fn') AS perm_fn, to_regclass('perm_default') AS perm_default,
+       to_regclass('perm_view') AS perm_view, to_regclass('perm_mv') AS perm_mv, to_regclass('perm_view2') IS NOT NULL AS view2_kept;
 SELECT pg_get_expr(adbin, adrelid) AS t_default FROM pg_attrdef WHERE adrelid = 't'::regclass;
 SELECT to_regclass('perm_typed') IS NOT NULL AS perm_typed_kept;

@@ -209,12 +209,34 @@ Oid type_namespace(Oid type)
     return nsp;
 }
 
+/* "pg_temp_3.f" -> "pg_temp.f": the number of a temporary schema depends on the backend */
+char *without_temp_number(char *text)
+{
+    StringInfoData buf;
+    initStringInfo(&buf);
+    const char *p = text;
+    while (*p) {
+        if (strncmp(p, "pg_temp_", 8) == 0 && isdigit(static_cast<unsigned char>(p[8]))) {
+            const char *q = p + 8;
+            while (isdigit(static_cast<unsigned char>(*q)))
+                q++;
+            if (*q == '.') {
+                appendStringInfoString(&buf, "pg_temp");
+                p = q;
+                continue;
+            }
+        }
+        appendStringInfoChar(&buf, *p++);
+    }
+    return buf.data;
+}
+
 char *describe_object(const ObjectAddress &addr)
 {
     if (addr.classId == RelationRelationId) {
         char *nsp = get_namespace_name(get_rel_namespace(addr.objectId));
         char *rel = get_rel_name(addr.objectId);
-        char *ident = quote_qualified_identifier(nsp, rel ? rel : "?");
+        char *ident = without_temp_number(quote_qualified_identifier(nsp, rel ? rel : "?"));
         if (addr.objectSubId > 0) {
             char *att = get_attname(addr.objectId, static_cast<AttrNumber>(addr.objectSubId), true);
             return psprintf("%s.%s", ident, quote_identifier(att ? att : "?"));
@@ -225,6 +247,7 @@ char *describe_object(const ObjectAddress &addr)
     char *type = getObjectTypeDescription(&addr, true);
     if (ident == nullptr)
         return pstrdup("(unknown object)");
+    ident = without_temp_number(ident);
     if (type == nullptr)
         return ident;
     return psprintf("%s %s", type, ident);

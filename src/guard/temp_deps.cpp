@@ -11,6 +11,7 @@ extern "C" {
 #include "catalog/pg_attrdef.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_rewrite.h"
 #include "utils/fmgroids.h"
 }
 
@@ -108,6 +109,13 @@ void check_temp_dependencies(const UtilityScope &scope)
             if (!object_is_temporary(ref))
                 continue;
             ObjectAddress dependent = {d->classid, d->objid, d->objsubid};
+            if (dependent.classId == RewriteRelationId) {
+                /* a view's query is its "_RETURN" rule: name the view */
+                Oid view = owning_relation(dependent, false);
+                char kind = OidIsValid(view) ? get_rel_relkind(view) : '\0';
+                if (kind == RELKIND_VIEW || kind == RELKIND_MATVIEW)
+                    dependent = ObjectAddress{RelationRelationId, view, 0};
+            }
             char *who = describe_object(dependent);
             char *what = describe_object(ref);
             matches = add_match(NIL, Rule::drop_cascade, who);

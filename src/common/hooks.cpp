@@ -111,7 +111,7 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
             audit_utility_statement(stmt, frame);
         push_statement(frame);
         int scope = open_scope(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len, frame.verdict.warned);
-        bool completed = false;
+        volatile bool completed = false; /* read after a longjmp */
         PG_TRY();
         {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);

@@ -70,7 +70,7 @@ DROP TABLE m;
 ROLLBACK;
 DELETE FROM migrate_guard.ddl_log;
 RESET migrate_guard.blocked_rules;
-SELECT value = 'drop_table,drop_schema,drop_database,drop_owned,drop_sequence,drop_extension,drop_cascade,drop_column,alter_column_type,truncate,delete_without_where,update_without_where,disable_rls,drop_policy,guard_tamper,mass_delete,mass_update' AS default_rules
+SELECT value = 'drop_table,drop_schema,drop_database,drop_owned,drop_sequence,drop_extension,drop_cascade,drop_column,alter_column_type,truncate,delete_without_where,update_without_where,disable_rls,drop_policy,set_unlogged,guard_tamper,mass_delete,mass_update' AS default_rules
   FROM migrate_guard.status() WHERE setting = 'blocked_rules';
 
 -- require_reason: under the flag, an empty reason is refused

@@ -32,6 +32,12 @@ void pop_statement();
 const StatementFrame *current_statement();
 /* Forget every frame (transaction end). */
 void reset_statements();
+/*
+ * A verdict reached while the innermost statement runs (the guard judging an
+ * object it really drops): its audit rows record it when the statement had
+ * no rule of its own.
+ */
+void note_statement_verdict(const Verdict &v);
 
 /* One row: the parts that do not come from the frame. */
 struct AuditRow {

@@ -356,6 +356,15 @@ const StatementFrame *current_statement()
     return &g_frames[g_depth - 1];
 }
 
+void note_statement_verdict(const Verdict &v)
+{
+    if (g_depth == 0 || g_depth > kMaxFrames || !v.matched)
+        return;
+    StatementFrame &f = g_frames[g_depth - 1];
+    if (!f.verdict.matched || (v.overridden && !f.verdict.overridden))
+        f.verdict = v;
+}
+
 void reset_statements()
 {
     g_depth = 0;

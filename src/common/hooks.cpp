@@ -3,13 +3,21 @@
  *
  *   ProcessUtility_hook : DDL and other utility statements, from every route
  *                         (top level, multi-statement strings, DO blocks,
- *                         functions, extension scripts).
- *   planner_hook        : DELETE / UPDATE / MERGE, judged on the rewritten
- *                         query each time it is planned (see classify_dml.cpp).
- *   ExecutorStart/Finish: the guard by volume counts the rows each statement
- *                         really changes (see volume_probe.cpp).
+ *                         functions, extension scripts), judged before they
+ *                         run; a scope is open while they run (guard/scope.h).
+ *   object_access_hook  : what a utility statement really drops, truncates,
+ *                         creates or alters (guard/object_access.h).
+ *   planner_hook        : DELETE / UPDATE / MERGE classified on the rewritten
+ *                         query, the result attached to the plan ...
+ *   ExecutorStart_hook  : ... and judged each time the plan runs
+ *                         (guard/dml_check.h).
+ *                         setval()/nextval() on migrate_guard's sequences
+ *                         are refused when planned (guard/seq_guard.h).
+ *                         The guard by volume instruments the plan to count
+ *                         the rows each statement really changes
+ *   ExecutorFinish_hook : (guard/volume.h).
  *   shmem hooks         : the ring of refused statements.
- *   xact callback       : plan-cache reset after transaction-scoped exemptions.
+ *   xact callback       : forget statement frames and scopes.
  *
  * Every hook chains to the previous one, also when the guard is off or the
  * extension is not installed in the current database.
@@ -18,14 +26,16 @@
 #include "audit/audit.h"
 #include "guard/blocked_log.h"
 #include "guard/classify.h"
-#include "guard/exemptions.h"
+#include "guard/dml_check.h"
 #include "common/ext_state.h"
 #include "common/hooks.h"
+#include "guard/object_access.h"
+#include "guard/scope.h"
+#include "guard/seq_guard.h"
 #include "guard/verdict.h"
 #include "guard/volume.h"
 
 extern "C" {
-#include "commands/defrem.h"
 #include "executor/executor.h"
 }
 
@@ -36,31 +46,17 @@ ProcessUtility_hook_type prev_process_utility = nullptr;
 planner_hook_type prev_planner = nullptr;
 ExecutorStart_hook_type prev_executor_start = nullptr;
 ExecutorFinish_hook_type prev_executor_finish = nullptr;
+object_access_hook_type prev_object_access = nullptr;
+
 shmem_startup_hook_type prev_shmem_startup = nullptr;
 #if MG_HAVE_SHMEM_REQUEST_HOOK
 shmem_request_hook_type prev_shmem_request = nullptr;
 #endif
 bool g_installed = false;
 
-/* > 0 while a plain EXPLAIN (no ANALYZE) runs: its plans are never executed */
-int g_explain_only_depth = 0;
-
 bool guard_applies()
 {
     return !IsBinaryUpgrade && IsTransactionState() && ext_state().present;
-}
-
-bool is_explain_without_analyze(const Node *stmt)
-{
-    if (!IsA(stmt, ExplainStmt))
-        return false;
-    ListCell *lc;
-    foreach (lc, castNode(ExplainStmt, stmt)->options) {
-        DefElem *opt = lfirst_node(DefElem, lc);
-        if (strcmp(opt->defname, "analyze") == 0)
-            return !defGetBoolean(opt);
-    }
-    return true;
 }
 
 void run_next_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
@@ -108,91 +104,91 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
         Node *stmt = pstmt->utilityStmt;
         bool applies = !running_internal_sql() && guard_applies();
         StatementFrame frame = {query_string, pstmt->stmt_location, pstmt->stmt_len,
-                                Verdict{false, Rule::drop_table, nullptr, InvalidOid, false}};
+                                Verdict{false, Rule::drop_table, nullptr, InvalidOid, false, false}};
         if (applies && utility_may_match(stmt))
-            frame.verdict = judge(classify_utility(stmt), query_string, pstmt->stmt_location, pstmt->stmt_len);
+            frame.verdict = judge(classify_utility(stmt, true), query_string, pstmt->stmt_location, pstmt->stmt_len);
         bool push = applies && !is_trivial_utility(stmt);
-        if (push && audit_enabled())
-            audit_utility_statement(stmt, frame);
-        bool explain_only = is_explain_without_analyze(stmt);
-        if (!push && !explain_only) {
+        if (!push) {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
             return;
         }
-        if (push)
-            push_statement(frame);
-        if (explain_only)
-            g_explain_only_depth++;
+        if (audit_enabled())
+            audit_utility_statement(stmt, frame);
+        push_statement(frame);
+        int scope = open_scope(stmt, query_string, pstmt->stmt_location, pstmt->stmt_len, frame.verdict.warned);
+        volatile bool completed = false; /* read after a longjmp */
         PG_TRY();
         {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+            completed = true;
+            close_scope(scope, true); /* may refuse: a permanent object now depends on a temporary one */
         }
         PG_FINALLY();
         {
-            if (push)
-                pop_statement();
-            if (explain_only)
-                g_explain_only_depth--;
+            if (!completed)
+                close_scope(scope, false);
+            pop_statement();
         }
         PG_END_TRY();
     });
 }
 
-const char *dml_tag(const Verdict &v, const Query *q)
-{
-    if (v.rule == Rule::delete_without_where)
-        return "DELETE";
-    if (v.rule == Rule::update_without_where)
-        return "UPDATE";
-    switch (q->commandType) {
-    case CMD_DELETE:
-        return "DELETE";
-    case CMD_UPDATE:
-        return "UPDATE";
-    default:
-        return "MERGE";
-    }
-}
-
 PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo bound_params)
 {
     return guarded("planner hook", [&] {
-        if (g_explain_only_depth == 0 && query_may_match(parse) && !running_internal_sql() && guard_applies()) {
-            List *matches = classify_query(parse);
-            Verdict v = judge(matches, query_string, parse->stmt_location, parse->stmt_len);
-            if (v.matched && audit_enabled()) {
-                /* DML that matched a rule (and ran: overridden, warned or not blocked) is audited */
-                StatementFrame frame = {query_string, parse->stmt_location, parse->stmt_len, v};
-                const char *schema = OidIsValid(v.relid) ? get_namespace_name(get_rel_namespace(v.relid)) : nullptr;
-                AuditRow row = {dml_tag(v, parse), "table", schema, v.object, "guard", nullptr};
-                audit_write(row, &frame);
-            }
-        }
-        if (prev_planner)
-            return prev_planner(parse, query_string, cursor_options, bound_params);
-        return standard_planner(parse, query_string, cursor_options, bound_params);
+        List *candidates = NIL;
+        if (query_may_match(parse) && !running_internal_sql() && guard_applies())
+            candidates = dml_plan_candidates(parse); /* before planning: the planner rewrites parse in place */
+        PlannedStmt *plan = prev_planner ? prev_planner(parse, query_string, cursor_options, bound_params)
+                                         : standard_planner(parse, query_string, cursor_options, bound_params);
+        attach_dml_candidates(plan, candidates);
+        if (plan->relationOids != NIL && !running_internal_sql() && guard_applies())
+            check_sequence_writes(parse, plan, query_string);
+        return plan;
     });
 }
 
-void mg_executor_start(QueryDesc *qd, int eflags)
+void mg_executor_start(QueryDesc *query, int eflags)
 {
     guarded("ExecutorStart hook", [&] {
         if (prev_executor_start)
-            prev_executor_start(qd, eflags);
+            prev_executor_start(query, eflags);
         else
-            standard_ExecutorStart(qd, eflags);
-        volume_executor_started(qd, eflags);
+            standard_ExecutorStart(query, eflags);
+        /*
+         * After PostgreSQL's own start: its permission checks come first, the
+         * relations written are locked, and nothing has run yet.
+         */
+        CmdType cmd = query->plannedstmt ? query->plannedstmt->commandType : CMD_UNKNOWN;
+        bool writes = cmd == CMD_DELETE || cmd == CMD_UPDATE || cmd == CMD_INSERT || cmd == CMD_MERGE ||
+                      (cmd == CMD_SELECT && query->plannedstmt->hasModifyingCTE);
+        if (writes && !running_internal_sql() && guard_applies())
+            check_dml_execution(query, eflags);
+        volume_executor_started(query, eflags);
     });
 }
 
-void mg_executor_finish(QueryDesc *qd)
+void mg_executor_finish(QueryDesc *query)
 {
     guarded("ExecutorFinish hook", [&] {
         if (prev_executor_finish)
-            prev_executor_finish(qd);
+            prev_executor_finish(query);
         else
-            standard_ExecutorFinish(qd);
-        volume_executor_finished(qd);
+            standard_ExecutorFinish(query);
+        volume_executor_finished(query);
+    });
+}
+
+void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+    if (prev_object_access)
+        prev_object_access(access, classId, objectId, subId, arg);
+    /* namespace searches and function executions are frequent and never judged */
+    if (access == OAT_NAMESPACE_SEARCH || access == OAT_FUNCTION_EXECUTE)
+        return;
+    guarded("object access hook", [&] {
+        if (guard_applies())
+            on_object_access(access, classId, objectId, subId, arg);
     });
 }
 
@@ -219,10 +215,8 @@ void mg_xact_callback(XactEvent event, void *)
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
-        g_explain_only_depth = 0;
         reset_statements();
-        if (take_transient_exemption_note())
-            ResetPlanCache();
+        reset_scopes();
         break;
     default:
         break;
@@ -241,6 +235,9 @@ void install_hooks()
     ExecutorStart_hook = mg_executor_start;
     prev_executor_finish = ExecutorFinish_hook;
     ExecutorFinish_hook = mg_executor_finish;
+    prev_object_access = object_access_hook;
+    object_access_hook = mg_object_access;
+
     prev_shmem_startup = shmem_startup_hook;
     shmem_startup_hook = mg_shmem_startup;
 #if MG_HAVE_SHMEM_REQUEST_HOOK

@@ -11,8 +11,9 @@
  *
  * Any change that can turn a previously allowed statement into a refused one
  * (flag turned off, mode or blocked rules changed) resets this backend's plan
- * cache, because the DML rules are judged when a statement is planned and a
- * cached plan would otherwise skip the check.
+ * cache.  DML is judged each time it executes (guard/dml_check.h), so cached
+ * plans are checked anyway; the reset only keeps them from outliving the
+ * settings they were planned under.
  */
 #include "common/bridge.h"
 #include "common/settings.h"

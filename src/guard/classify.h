@@ -1,9 +1,33 @@
 /*
- * classify.h — which rules a statement matches.
+ * classify.h — which rules a statement matches (the guard's classifier).
  *
- * Classifiers return a List of Match (palloc'd), already filtered by the
- * exemptions; the most specific rule of an object comes first, guard_tamper
- * before everything else.
+ * The classifiers read a parse tree and the catalog; they never execute the
+ * statement.  Classifiers return a List of Match (palloc'd), already filtered
+ * by the exemptions (exemptions.h); guard_tamper comes first, then the most
+ * specific rule of each object.  judge() (verdict.h) turns a list of matches
+ * into a decision under the current settings.
+ *
+ * How the guard enforces (for callers that predict, e.g. a migration review):
+ *
+ *   utility statements  classify_utility() before the statement runs (the
+ *                       ProcessUtility hook; with take_locks for ALTER TABLE,
+ *                       which then decides on the objects it really acts on),
+ *                       and at the point of effect (object_access.h): every
+ *                       object really dropped or truncated (cascades,
+ *                       partitions, inheritance children, typed tables, owned
+ *                       sequences), everything created or altered in or on
+ *                       migrate_guard's objects, and — after the statement —
+ *                       a permanent object made to depend on a temporary one.
+ *                       Those three are only known at execution: a caller
+ *                       predicting from the parse tree alone sees the named
+ *                       objects (classify_utility) but not what a CASCADE
+ *                       reaches or what a new parent's children are.
+ *   DML                 classify_query() on the rewritten Query, or
+ *                       dml_candidates() + conditions_hold() with the
+ *                       parameters of an execution; the guard itself decides
+ *                       in ExecutorStart on every relation the plan modifies
+ *                       (dml_check.h).  Writes of sequences (setval, nextval)
+ *                       are judged when called (seq_guard.h).
  */
 #pragma once
 
@@ -15,23 +39,66 @@ struct Match {
     Rule rule;
     char *object; /* identity of the object, as the refusal names it */
     Oid relid;    /* the relation the rule is about, if any */
+    char *detail; /* DETAIL of a refusal when not the rule's own text (nullptr) */
 };
+
+/* ---- utility statements (raw parse trees, as ProcessUtility receives them) ---- */
 
 /* Cheap test on the node tag: can this utility statement match a rule? */
 bool utility_may_match(const Node *stmt);
-List *classify_utility(Node *stmt);
+
+/*
+ * Rules the statement matches.  take_locks: ALTER TABLE first takes the lock
+ * the statement itself will take (PostgreSQL's own lookup, with its
+ * permission checks), so that the columns and children judged are the ones it
+ * will act on; without it nothing is locked (prediction).
+ */
+List *classify_utility(Node *stmt, bool take_locks = false);
 
 /* Every table a TRUNCATE empties: named ones, inheritors, CASCADE targets. */
 List *truncate_targets(TruncateStmt *stmt);
 
+/*
+ * ALTER ... ALTER COLUMN ... TYPE on relid: does it rewrite or convert the
+ * stored values?  Any USING clause does; otherwise PostgreSQL's own decision
+ * (the conversion expression after planning is the column itself, a binary
+ * relabeling, or an unconstrained domain over it: no rewrite).
+ */
+bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd);
+
+/* ---- DML (rewritten Query trees, as the planner receives them) ---- */
+
 /* Cheap test: is this query a DELETE/UPDATE/MERGE or has a writable CTE? */
 bool query_may_match(const Query *query);
-List *classify_query(Query *query);
+
+/*
+ * One way a DELETE/UPDATE/MERGE (the query or one of its writable CTEs) can
+ * change every row of its target: it does when every condition holds for the
+ * execution's parameters (conditions NIL: always).  A condition is a List
+ * (Const bool must_fold_to_true, expression); see classify_dml.cpp.
+ */
+struct DmlCandidate {
+    CmdType command; /* CMD_DELETE, CMD_UPDATE or CMD_MERGE */
+    Oid relid;       /* the target named by the statement */
+    Rule rule;       /* delete_without_where or update_without_where */
+    List *conditions;
+};
+List *dml_candidates(Query *query);
+bool conditions_hold(List *conditions, ParamListInfo params);
+
+/*
+ * Rules the query matches for the relation it names (not its partitions or
+ * inheritance children): guard_tamper for a write to a protected relation,
+ * delete/update_without_where.  params: the values of $n (nullptr: unknown;
+ * a WHERE that references no column of the target then still counts as none).
+ */
+List *classify_query(Query *query, ParamListInfo params = nullptr);
+
+/* ---- shared ---- */
 
 /* The old name in ALTER ... RENAME of an object that has no schema. */
 const char *renamed_object_name(const RenameStmt *stmt);
 
-/* Shared by both classifiers. */
 List *add_match(List *matches, Rule rule, char *object, Oid relid = InvalidOid);
 char *relation_identity(Oid relid);
 char *column_identity(Oid relid, const char *column);

@@ -1,19 +1,48 @@
 /*
- * classify_dml.cpp — rules matched by DELETE, UPDATE and MERGE.
+ * classify_dml.cpp — which DELETE, UPDATE and MERGE statements change every
+ * row of their target.
  *
- * The guard judges DML when it is planned (planner_hook), on the rewritten
- * query: that is the last point every route passes through (PREPARE/EXECUTE,
- * PL/pgSQL, SQL functions including BEGIN ATOMIC bodies, rules, views,
- * writable CTEs, EXPLAIN ANALYZE).  A WHERE clause that folds to constant
- * true counts as no WHERE clause.
+ * A DELETE/UPDATE changes every row when it has no WHERE clause, when its
+ * WHERE folds to constant true (`WHERE true`, `WHERE 1 = 1`,
+ * `WHERE id = id OR true`), or when its WHERE references no column of the
+ * target relation at all (`WHERE (SELECT true)`, `WHERE $1`,
+ * `WHERE now() IS NOT NULL`, a PL/pgSQL variable): such a statement is
+ * all-or-nothing by construction, unless the WHERE folds to constant false.
+ * A correlated reference inside a sub-query counts as a reference.  MERGE
+ * likewise for its ON condition together with the WHEN MATCHED condition of
+ * a DELETE or UPDATE action.
+ *
+ * Parameters ($1, PL/pgSQL variables) are only known when the statement
+ * executes: a condition whose answer depends on them is kept as a
+ * DmlCandidate condition and decided by conditions_hold() with the values of
+ * each execution (dml_check.cpp).
  */
 #include "common/bridge.h"
 #include "guard/classify.h"
 #include "guard/exemptions.h"
-#include "common/ext_state.h"
+#include "guard/ext_objects.h"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/pathnodes.h"
+}
 
 namespace mg {
 namespace {
+
+/* PostgreSQL's tree walkers take an untyped function pointer. */
+template <typename Ctx>
+bool (*walker(bool (*fn)(Node *, Ctx *)))()
+{
+    return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(fn));
+}
+
+template <typename T>
+T *copy_node(const T *node)
+{
+    return static_cast<T *>(copyObjectImpl(node));
+}
 
 /*
  * Cheap proof that an expression cannot fold to a constant: an operator with
@@ -54,22 +83,126 @@ bool cannot_be_constant(Node *node)
     return false;
 }
 
-/* NULL, or an expression that constant-folds to true. */
-bool always_true(Node *quals)
+struct TargetRef {
+    Index target; /* range-table index of the target in the outermost query */
+    Index source; /* the entry its rows are read from, when not the target itself (or 0) */
+    int depth;    /* how many sub-queries deep the walker is */
+};
+
+bool references_target_walker(Node *node, TargetRef *ctx)
 {
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Var)) {
+        Var *v = castNode(Var, node);
+        return (v->varno == static_cast<int>(ctx->target) ||
+                (ctx->source != 0 && v->varno == static_cast<int>(ctx->source))) &&
+               static_cast<int>(v->varlevelsup) == ctx->depth;
+    }
+    if (IsA(node, Query)) {
+        ctx->depth++;
+        bool found = query_tree_walker(castNode(Query, node), walker(references_target_walker),
+                                       ctx, 0);
+        ctx->depth--;
+        return found;
+    }
+    return expression_tree_walker(node, walker(references_target_walker), ctx);
+}
+
+/*
+ * UPDATE/DELETE of a view with INSTEAD OF triggers: the rewriter turns the
+ * view's range-table entry into the sub-query the rows are read from (the
+ * WHERE keeps pointing at it) and appends a copy as the result relation
+ * (ApplyRetrieveRule).  The sub-query's columns are the target's columns.
+ */
+Index view_rows_source(const Query *q, Index target)
+{
+    RangeTblEntry *t = rt_fetch(target, q->rtable);
+    if (t->rtekind != RTE_RELATION || t->relkind != RELKIND_VIEW || t->eref == nullptr)
+        return 0;
+    Index i = 0;
+    ListCell *lc;
+    foreach (lc, q->rtable) {
+        i++;
+        RangeTblEntry *r = static_cast<RangeTblEntry *>(lfirst(lc));
+        /* the parser allows one entry per name at a level, so the name identifies it */
+        if (i != target && r->rtekind == RTE_SUBQUERY && r->eref != nullptr &&
+            strcmp(r->eref->aliasname, t->eref->aliasname) == 0)
+            return i;
+    }
+    return 0;
+}
+
+/* Does the expression use a column of the target (a correlated one in a sub-query included)? */
+bool references_target(Node *expr, Index target, Index source)
+{
+    TargetRef ctx = {target, source, 0};
+    return references_target_walker(expr, &ctx);
+}
+
+bool has_extern_param_walker(Node *node, void *)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Param) && castNode(Param, node)->paramkind == PARAM_EXTERN)
+        return true;
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node), walker(has_extern_param_walker),
+                                 nullptr, 0);
+    return expression_tree_walker(node, walker(has_extern_param_walker), nullptr);
+}
+
+bool is_const_bool(Node *n, bool value)
+{
+    if (n != nullptr && IsA(n, List) && list_length(castNode(List, n)) == 1)
+        n = static_cast<Node *>(linitial(castNode(List, n)));
+    if (n == nullptr || !IsA(n, Const))
+        return false;
+    Const *c = castNode(Const, n);
+    if (c->constisnull)
+        return !value; /* NULL: no row qualifies, like false */
+    return DatumGetBool(c->constvalue) == value;
+}
+
+/* A condition of a candidate: (Const bool must_hold_true, expression). */
+Node *make_condition(bool references, Node *expr)
+{
+    Node *kind = reinterpret_cast<Node *>(makeBoolConst(references, false));
+    return reinterpret_cast<Node *>(list_make2(kind, expr));
+}
+
+enum class Restricts { never, always, depends };
+
+/*
+ * Does this WHERE (or MERGE ON / WHEN condition) let every row through?
+ * never: it restricts; always: it does not; depends: on the parameters of
+ * the execution (*condition receives what conditions_hold() evaluates).
+ */
+Restricts lets_every_row_through(Node *quals, Index target, Index source, Node **condition)
+{
+    *condition = nullptr;
     if (quals == nullptr)
-        return true;
-    if (cannot_be_constant(quals))
-        return false;
-    Node *folded = eval_const_expressions(nullptr, quals);
-    if (folded != nullptr && IsA(folded, List) && list_length(castNode(List, folded)) == 1)
-        folded = static_cast<Node *>(linitial(castNode(List, folded)));
-    if (folded == nullptr)
-        return true;
-    if (!IsA(folded, Const))
-        return false;
-    Const *c = castNode(Const, folded);
-    return !c->constisnull && DatumGetBool(c->constvalue);
+        return Restricts::always;
+    bool references = references_target(quals, target, source);
+    if (references && cannot_be_constant(quals))
+        return Restricts::never;
+    Node *folded = eval_const_expressions(nullptr, copy_node(quals));
+    if (is_const_bool(folded, false))
+        return Restricts::never; /* WHERE false: nothing at all */
+    if (is_const_bool(folded, true))
+        return Restricts::always;
+    if (!references) {
+        /* all-or-nothing: only parameters that fold it to false spare it */
+        if (!has_extern_param_walker(folded, nullptr))
+            return Restricts::always;
+        *condition = make_condition(false, folded);
+        return Restricts::depends;
+    }
+    if (has_extern_param_walker(folded, nullptr) || contain_mutable_functions(folded)) {
+        *condition = make_condition(true, folded);
+        return Restricts::depends;
+    }
+    return Restricts::never;
 }
 
 Oid target_relid(const Query *q)
@@ -85,58 +218,66 @@ Rule rule_for(CmdType cmd)
     return cmd == CMD_DELETE ? Rule::delete_without_where : Rule::update_without_where;
 }
 
-List *classify_one(Query *q, List *out)
+DmlCandidate *make_candidate(CmdType cmd, Oid relid, Rule rule)
+{
+    DmlCandidate *c = static_cast<DmlCandidate *>(palloc0(sizeof(DmlCandidate)));
+    c->command = cmd;
+    c->relid = relid;
+    c->rule = rule;
+    c->conditions = NIL;
+    return c;
+}
+
+List *candidates_of(Query *q, List *out)
 {
     ListCell *lc;
     foreach (lc, q->cteList) {
         CommonTableExpr *cte = lfirst_node(CommonTableExpr, lc);
         if (cte->ctequery != nullptr && IsA(cte->ctequery, Query) &&
             castNode(Query, cte->ctequery)->commandType != CMD_SELECT)
-            out = classify_one(castNode(Query, cte->ctequery), out);
+            out = candidates_of(castNode(Query, cte->ctequery), out);
     }
-
-    bool modifies = q->commandType == CMD_DELETE || q->commandType == CMD_UPDATE;
-#if MG_HAVE_MERGE
-    bool merge = q->commandType == CMD_MERGE;
-#else
-    bool merge = false;
-#endif
-    if (!modifies && !merge)
-        return out;
     Oid relid = target_relid(q);
     if (!OidIsValid(relid))
         return out;
-
-    /* the exemption lookups run only for a statement that matched a rule */
-    bool tamper = is_protected_table(relid);
-    bool matched = false;
-    CmdType cmd = q->commandType;
-    if (modifies) {
-        matched = always_true(q->jointree ? q->jointree->quals : nullptr);
+    Index target = static_cast<Index>(q->resultRelation);
+    Index source = view_rows_source(q, target);
+    Node *cond = nullptr;
+    if (q->commandType == CMD_DELETE || q->commandType == CMD_UPDATE) {
+        Restricts r = lets_every_row_through(q->jointree ? q->jointree->quals : nullptr, target, source, &cond);
+        if (r == Restricts::never)
+            return out;
+        DmlCandidate *c = make_candidate(q->commandType, relid, rule_for(q->commandType));
+        if (cond != nullptr)
+            c->conditions = list_make1(cond);
+        return lappend(out, c);
     }
 #if MG_HAVE_MERGE
-    else {
-        bool on_true = always_true(MG_MERGE_ON_QUALS(q));
-        bool changes = false;
+    if (q->commandType == CMD_MERGE) {
+        Restricts on = lets_every_row_through(MG_MERGE_ON_QUALS(q), target, source, &cond);
+        if (on == Restricts::never)
+            return out;
+        Node *on_cond = cond;
+        bool seen[2] = {false, false};
         foreach (lc, q->mergeActionList) {
             MergeAction *action = lfirst_node(MergeAction, lc);
             if (action->commandType != CMD_DELETE && action->commandType != CMD_UPDATE)
                 continue;
-            changes = true;
-            if (!matched && on_true && always_true(action->qual)) {
-                matched = true;
-                cmd = action->commandType;
-            }
+            int k = action->commandType == CMD_DELETE ? 0 : 1;
+            Node *act_cond = nullptr;
+            if (seen[k] || lets_every_row_through(reinterpret_cast<Node *>(action->qual), target, source, &act_cond) ==
+                               Restricts::never)
+                continue;
+            DmlCandidate *c = make_candidate(CMD_MERGE, relid, rule_for(action->commandType));
+            if (on_cond != nullptr)
+                c->conditions = lappend(c->conditions, on_cond);
+            if (act_cond != nullptr)
+                c->conditions = lappend(c->conditions, act_cond);
+            seen[k] = c->conditions == NIL; /* an unconditional one says it all */
+            out = lappend(out, c);
         }
-        tamper = tamper && changes;
     }
 #endif
-    if ((!tamper && !matched) || relation_is_exempt(relid))
-        return out;
-    if (tamper)
-        out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
-    if (matched)
-        out = add_match(out, rule_for(cmd), relation_identity(relid), relid);
     return out;
 }
 
@@ -156,9 +297,47 @@ bool query_may_match(const Query *q)
     }
 }
 
-List *classify_query(Query *q)
+List *dml_candidates(Query *q)
 {
-    return classify_one(q, NIL);
+    return candidates_of(q, NIL);
+}
+
+bool conditions_hold(List *conditions, ParamListInfo params)
+{
+    if (conditions == NIL)
+        return true;
+    PlannerGlobal *glob = makeNode(PlannerGlobal);
+    glob->boundParams = params;
+    PlannerInfo *root = makeNode(PlannerInfo);
+    root->glob = glob;
+    ListCell *lc;
+    foreach (lc, conditions) {
+        List *cond = castNode(List, lfirst(lc));
+        bool must_be_true = DatumGetBool(castNode(Const, linitial(cond))->constvalue);
+        Node *expr = static_cast<Node *>(lsecond(cond));
+        /* with this execution's parameter values; stable functions fold too */
+        Node *value = estimate_expression_value(root, copy_node(expr));
+        bool holds = must_be_true ? is_const_bool(value, true) : !is_const_bool(value, false);
+        if (!holds)
+            return false;
+    }
+    return true;
+}
+
+List *classify_query(Query *q, ParamListInfo params)
+{
+    List *out = NIL;
+    Oid relid = target_relid(q);
+    if (OidIsValid(relid) && q->commandType != CMD_SELECT && is_protected_relation(relid))
+        out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
+    ListCell *lc;
+    foreach (lc, dml_candidates(q)) {
+        DmlCandidate *c = static_cast<DmlCandidate *>(lfirst(lc));
+        if (!conditions_hold(c->conditions, params) || relation_is_exempt(c->relid))
+            continue;
+        out = add_match(out, c->rule, relation_identity(c->relid), c->relid);
+    }
+    return out;
 }
 
 } // namespace mg

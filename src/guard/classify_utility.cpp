@@ -10,13 +10,27 @@
 #include "common/bridge.h"
 #include "guard/classify.h"
 #include "guard/exemptions.h"
+#include "guard/ext_objects.h"
 #include "common/ext_state.h"
 
 extern "C" {
+#include "access/genam.h"
+#include "access/relation.h"
+#include "catalog/pg_proc.h"
+#include "nodes/makefuncs.h"
 #include "catalog/heap.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
+#include "commands/tablecmds.h"
 #include "commands/trigger.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_func.h"
+#include "parser/parse_type.h"
+#include "utils/fmgroids.h"
+#include "utils/typcache.h"
 }
 
 namespace mg {
@@ -27,6 +41,7 @@ List *add_match(List *matches, Rule rule, char *object, Oid relid)
     m->rule = rule;
     m->object = object;
     m->relid = relid;
+    m->detail = nullptr;
     return lappend(matches, m);
 }
 
@@ -109,7 +124,7 @@ List *classify_drop_relations(DropStmt *stmt, const DropKind &kind, List *out)
         if (relation_is_exempt(relid))
             continue;
         char *ident = relation_identity(relid);
-        if (is_protected_table(relid))
+        if (is_extension_relation(relid))
             out = add_match(out, Rule::guard_tamper, ident);
         out = add_match(out, kind.rule, ident);
         if (cascade)
@@ -165,47 +180,250 @@ List *classify_drop(DropStmt *stmt, List *out)
     return classify_drop_objects(stmt, kind, out);
 }
 
-List *classify_alter_table(AlterTableStmt *stmt, List *out)
+/* Would this ALTER TABLE command match a rule (so that the statement's lock is worth taking first)? */
+bool alter_cmd_may_match(const AlterTableCmd *cmd)
 {
-    Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+    switch (cmd->subtype) {
+    case AT_DropColumn:
+    case AT_AlterColumnType:
+    case AT_DisableRowSecurity:
+    case AT_NoForceRowSecurity:
+    case AT_SetUnLogged:
+        return true;
+    case AT_DropConstraint:
+        return cmd->behavior == DROP_CASCADE;
+    default:
+        return false;
+    }
+}
+
+/* Stand-alone tables typed by the composite type of relid (ALTER TYPE ... CASCADE reaches them). */
+List *typed_tables_of(Oid relid, LOCKMODE lockmode)
+{
+    Oid type = get_rel_type_id(relid);
+    if (!OidIsValid(type))
+        return NIL;
+    List *out = NIL;
+    Relation depend = table_open(DependRelationId, AccessShareLock);
+    ScanKeyData key[2];
+    ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(TypeRelationId));
+    ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(type));
+    SysScanDesc scan = systable_beginscan(depend, DependReferenceIndexId, true, nullptr, 2, key);
+    HeapTuple tup;
+    while (HeapTupleIsValid(tup = systable_getnext(scan))) {
+        Form_pg_depend d = reinterpret_cast<Form_pg_depend>(GETSTRUCT(tup));
+        if (d->classid != RelationRelationId || d->objsubid != 0)
+            continue;
+        HeapTuple rel = SearchSysCache1(RELOID, ObjectIdGetDatum(d->objid));
+        if (!HeapTupleIsValid(rel))
+            continue;
+        Form_pg_class c = reinterpret_cast<Form_pg_class>(GETSTRUCT(rel));
+        bool typed = c->reloftype == type && (c->relkind == RELKIND_RELATION || c->relkind == RELKIND_PARTITIONED_TABLE);
+        ReleaseSysCache(rel);
+        if (!typed)
+            continue;
+        if (lockmode != NoLock)
+            LockRelationOid(d->objid, lockmode);
+        out = list_append_unique_oid(out, d->objid);
+    }
+    systable_endscan(scan);
+    table_close(depend, AccessShareLock);
+    return out;
+}
+
+/*
+ * The relations an ALTER COLUMN ... TYPE converts: the named one, its
+ * inheritance children and partitions, and for a composite type its typed
+ * tables (and theirs), as PostgreSQL recurses.
+ */
+List *column_type_targets(AlterTableStmt *stmt, Oid relid, LOCKMODE lockmode)
+{
+    List *targets = list_make1_oid(relid);
+    for (int i = 0; i < list_length(targets); i++) {
+        Oid rel = list_nth_oid(targets, i);
+        if (get_rel_relkind(rel) == RELKIND_COMPOSITE_TYPE) {
+            targets = list_concat_unique_oid(targets, typed_tables_of(rel, lockmode));
+            continue;
+        }
+        bool recurse = rel != relid || stmt->relation == nullptr || stmt->relation->inh;
+        if (recurse && get_rel_relkind(rel) != RELKIND_FOREIGN_TABLE)
+            targets = list_concat_unique_oid(targets, find_all_inheritors(rel, lockmode, nullptr));
+    }
+    return targets;
+}
+
+/* PostgreSQL's test (tablecmds.c) of whether a column conversion leaves the stored values as they are. */
+bool conversion_keeps_values(Node *expr, AttrNumber attnum)
+{
+    for (;;) {
+        if (expr == nullptr)
+            return false;
+        if (IsA(expr, Var))
+            return castNode(Var, expr)->varattno == attnum;
+        if (IsA(expr, RelabelType)) {
+            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
+        } else if (IsA(expr, CoerceToDomain)) {
+            CoerceToDomain *d = castNode(CoerceToDomain, expr);
+            if (DomainHasConstraints(d->resulttype))
+                return false; /* every value is checked: PostgreSQL rewrites */
+            expr = reinterpret_cast<Node *>(d->arg);
+        } else if (IsA(expr, FuncExpr)) {
+            FuncExpr *f = castNode(FuncExpr, expr);
+            bool tz = f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ;
+            if (!tz || TimestampTimestampTzRequiresRewrite())
+                return false;
+            expr = static_cast<Node *>(linitial(f->args));
+        } else {
+            return false;
+        }
+    }
+}
+
+List *classify_alter_table(AlterTableStmt *stmt, bool take_locks, List *out)
+{
+    bool may_match = false;
+    ListCell *lc;
+    foreach (lc, stmt->cmds)
+        may_match |= alter_cmd_may_match(castNode(AlterTableCmd, lfirst(lc)));
+    LOCKMODE lockmode = NoLock;
+    Oid relid;
+    if (take_locks && may_match) {
+        /* the lookup, permission checks and lock the statement itself is about to do */
+        lockmode = AlterTableGetLockLevel(stmt->cmds);
+        relid = AlterTableLookupRelation(stmt, lockmode);
+    } else {
+        relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+    }
     if (!OidIsValid(relid))
         return out;
-    List *found = NIL;
-    if (is_protected_table(relid))
-        found = add_match(found, Rule::guard_tamper, relation_identity(relid));
-    ListCell *lc;
+    if (is_extension_relation(relid) && !running_own_extension_script())
+        out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
+    if (!may_match)
+        return out;
+    bool exempt = relation_is_exempt(relid);
     foreach (lc, stmt->cmds) {
         AlterTableCmd *cmd = castNode(AlterTableCmd, lfirst(lc));
         switch (cmd->subtype) {
         case AT_DropColumn:
-            if (get_attnum(relid, cmd->name) == InvalidAttrNumber)
+            if (exempt || get_attnum(relid, cmd->name) == InvalidAttrNumber)
                 break; /* IF EXISTS on a missing column, or an error to come */
-            found = add_match(found, Rule::drop_column, column_identity(relid, cmd->name));
+            out = add_match(out, Rule::drop_column, column_identity(relid, cmd->name), relid);
             if (cmd->behavior == DROP_CASCADE)
-                found = add_match(found, Rule::drop_cascade, column_identity(relid, cmd->name));
+                out = add_match(out, Rule::drop_cascade, column_identity(relid, cmd->name), relid);
             break;
-        case AT_AlterColumnType:
-            if (get_attnum(relid, cmd->name) != InvalidAttrNumber)
-                found = add_match(found, Rule::alter_column_type, column_identity(relid, cmd->name));
+        case AT_AlterColumnType: {
+            if (get_attnum(relid, cmd->name) == InvalidAttrNumber)
+                break;
+            ListCell *tc;
+            foreach (tc, column_type_targets(stmt, relid, lockmode)) {
+                Oid target = lfirst_oid(tc);
+                if (relation_is_exempt(target) || !column_type_change_converts(target, cmd))
+                    continue;
+                out = add_match(out, Rule::alter_column_type, column_identity(target, cmd->name), target);
+                break;
+            }
             break;
+        }
         case AT_DisableRowSecurity:
         case AT_NoForceRowSecurity:
-            found = add_match(found, Rule::disable_rls, relation_identity(relid));
+            if (!exempt)
+                out = add_match(out, Rule::disable_rls, relation_identity(relid), relid);
+            break;
+        case AT_SetUnLogged:
+            if (!exempt && get_rel_persistence(relid) == RELPERSISTENCE_PERMANENT)
+                out = add_match(out, Rule::set_unlogged, relation_identity(relid), relid);
             break;
         case AT_DropConstraint:
-            if (cmd->behavior == DROP_CASCADE)
-                found = add_match(found, Rule::drop_cascade,
-                                  psprintf("constraint %s on %s", quote_identifier(cmd->name),
-                                           relation_identity(relid)));
+            if (!exempt && cmd->behavior == DROP_CASCADE)
+                out = add_match(out, Rule::drop_cascade,
+                                psprintf("constraint %s on %s", quote_identifier(cmd->name),
+                                         relation_identity(relid)),
+                                relid);
             break;
         default:
             break;
         }
     }
-    /* the exemption lookups run only when something matched */
-    if (found == NIL || relation_is_exempt(relid))
+    return out;
+}
+
+/* GRANT/REVOKE: does it name one of the extension's objects (or its schema)? */
+List *classify_grant(GrantStmt *stmt, List *out)
+{
+    if (running_own_extension_script())
         return out;
-    return list_concat(out, found);
+    const ExtState &ext = ext_state();
+    ListCell *lc;
+    foreach (lc, stmt->objects) {
+        Node *obj = static_cast<Node *>(lfirst(lc));
+        ObjectAddress addr = {InvalidOid, InvalidOid, 0};
+        if (stmt->targtype == ACL_TARGET_ALL_IN_SCHEMA || stmt->objtype == OBJECT_SCHEMA) {
+            if (IsA(obj, String))
+                addr = ObjectAddress{NamespaceRelationId, get_namespace_oid(strVal(obj), true), 0};
+        } else if (stmt->targtype != ACL_TARGET_OBJECT) {
+            continue;
+        } else if (IsA(obj, RangeVar)) {
+            addr = ObjectAddress{RelationRelationId, RangeVarGetRelid(castNode(RangeVar, obj), NoLock, true), 0};
+        } else if (IsA(obj, ObjectWithArgs)) {
+            addr = ObjectAddress{ProcedureRelationId,
+                                 LookupFuncWithArgs(stmt->objtype, castNode(ObjectWithArgs, obj), true), 0};
+        } else if (IsA(obj, List) && (stmt->objtype == OBJECT_TYPE || stmt->objtype == OBJECT_DOMAIN)) {
+            addr = ObjectAddress{TypeRelationId,
+                                 LookupTypeNameOid(nullptr, makeTypeNameFromNameList(castNode(List, obj)), true), 0};
+        }
+        if (!OidIsValid(addr.objectId) || !ext.present)
+            continue;
+        bool ours = addr.classId == NamespaceRelationId ? addr.objectId == ext.schema_oid
+                                                        : touches_extension(addr, false);
+        if (ours)
+            out = add_match(out, Rule::guard_tamper, describe_object(addr));
+    }
+    return out;
+}
+
+/* COMMENT ON / SECURITY LABEL ON one of the extension's objects. */
+List *classify_annotation(ObjectType type, Node *object, List *out)
+{
+    if (object == nullptr || running_own_extension_script() || !ext_state().present)
+        return out;
+    Relation rel = nullptr;
+    ObjectAddress addr = get_object_address(type, object, &rel, ShareUpdateExclusiveLock, true);
+    if (rel != nullptr)
+        relation_close(rel, NoLock);
+    if (OidIsValid(addr.objectId) && touches_extension(addr, false))
+        out = add_match(out, Rule::guard_tamper, describe_object(addr));
+    return out;
+}
+
+/* CREATE/ALTER PUBLICATION naming one of the extension's tables or its schema. */
+List *classify_publication(List *pubobjects, List *out)
+{
+    if (running_own_extension_script() || !ext_state().present)
+        return out;
+    ListCell *lc;
+    foreach (lc, pubobjects) {
+        PublicationObjSpec *spec = lfirst_node(PublicationObjSpec, lc);
+        if (spec->pubobjtype == PUBLICATIONOBJ_TABLE && spec->pubtable != nullptr) {
+            Oid relid = RangeVarGetRelid(spec->pubtable->relation, NoLock, true);
+            if (OidIsValid(relid) && is_extension_relation(relid))
+                out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
+        } else if (spec->pubobjtype == PUBLICATIONOBJ_TABLES_IN_SCHEMA && spec->name != nullptr &&
+                   get_namespace_oid(spec->name, true) == ext_state().schema_oid) {
+            out = add_match(out, Rule::guard_tamper, pstrdup("schema migrate_guard"));
+        }
+    }
+    return out;
+}
+
+/* A direct write (COPY FROM, ALTER SEQUENCE) to one of the extension's relations. */
+List *classify_relation_write(RangeVar *rv, bool ddl, List *out)
+{
+    if (rv == nullptr || running_own_extension_script())
+        return out;
+    Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    if (OidIsValid(relid) && (ddl ? is_extension_relation(relid) : is_protected_relation(relid)))
+        out = add_match(out, Rule::guard_tamper, relation_identity(relid), relid);
+    return out;
 }
 
 List *classify_truncate(TruncateStmt *stmt, List *out)
@@ -216,7 +434,7 @@ List *classify_truncate(TruncateStmt *stmt, List *out)
         if (relation_is_exempt(relid))
             continue;
         char *ident = relation_identity(relid);
-        if (is_protected_table(relid))
+        if (is_protected_relation(relid))
             out = add_match(out, Rule::guard_tamper, ident);
         out = add_match(out, Rule::truncate, ident);
     }
@@ -249,8 +467,15 @@ List *classify_rename(RenameStmt *stmt, List *out)
         return out;
     }
     bool column = stmt->renameType == OBJECT_COLUMN;
-    if (!column && !is_relation_object(stmt->renameType))
+    if (!column && !is_relation_object(stmt->renameType)) {
+        /* ALTER SEQUENCE/INDEX ... RENAME of the extension's own */
+        if (stmt->relation != nullptr && !running_own_extension_script()) {
+            Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+            if (OidIsValid(relid) && is_extension_relation(relid))
+                out = add_match(out, Rule::guard_tamper, relation_identity(relid));
+        }
         return out;
+    }
     if (stmt->relation == nullptr)
         return out;
     Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
@@ -259,7 +484,7 @@ List *classify_rename(RenameStmt *stmt, List *out)
     if (column && get_attnum(relid, stmt->subname) == InvalidAttrNumber)
         return out;
     char *ident = column ? column_identity(relid, stmt->subname) : relation_identity(relid);
-    if (is_protected_table(relid))
+    if (is_extension_relation(relid) && !running_own_extension_script())
         out = add_match(out, Rule::guard_tamper, ident);
     return add_match(out, Rule::rename, ident);
 }
@@ -288,7 +513,7 @@ List *classify_set_schema(AlterObjectSchemaStmt *stmt, List *out)
     if (stmt->relation == nullptr || !is_relation_object(stmt->objectType))
         return out;
     Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-    if (OidIsValid(relid) && is_protected_table(relid) && !relation_is_exempt(relid))
+    if (OidIsValid(relid) && is_extension_relation(relid) && !running_own_extension_script())
         out = add_match(out, Rule::guard_tamper, relation_identity(relid));
     return out;
 }
@@ -362,13 +587,53 @@ bool utility_may_match(const Node *stmt)
     case T_AlterExtensionContentsStmt:
     case T_AlterEventTrigStmt:
     case T_AlterObjectSchemaStmt:
+    case T_GrantStmt:
+    case T_CommentStmt:
+    case T_SecLabelStmt:
+    case T_AlterSeqStmt:
+    case T_CreatePublicationStmt:
+    case T_AlterPublicationStmt:
         return true;
+    case T_CopyStmt:
+        return castNode(CopyStmt, stmt)->is_from;
     default:
         return false;
     }
 }
 
-List *classify_utility(Node *stmt)
+bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd)
+{
+    const ColumnDef *def = castNode(ColumnDef, cmd->def);
+    if (def->raw_default != nullptr || def->cooked_default != nullptr)
+        return true; /* USING: the values are computed anew */
+    char relkind = get_rel_relkind(relid);
+    if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+        return false; /* no stored values (foreign tables, composite types) */
+    HeapTuple att = SearchSysCacheAttName(relid, cmd->name);
+    if (!HeapTupleIsValid(att))
+        return false;
+    Form_pg_attribute a = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(att));
+    Oid oldtype = a->atttypid;
+    int32 oldtypmod = a->atttypmod;
+    Oid oldcoll = a->attcollation;
+    AttrNumber attnum = a->attnum;
+    ReleaseSysCache(att);
+    int32 newtypmod;
+    Type type = LookupTypeName(nullptr, def->typeName, &newtypmod, true);
+    if (type == nullptr)
+        return false; /* PostgreSQL reports the unknown type */
+    Oid newtype = typeTypeId(type);
+    ReleaseSysCache(type);
+    Node *var = reinterpret_cast<Node *>(makeVar(1, attnum, oldtype, oldtypmod, oldcoll, 0));
+    Node *expr = coerce_to_target_type(nullptr, var, oldtype, newtype, newtypmod, COERCION_ASSIGNMENT,
+                                       COERCE_IMPLICIT_CAST, -1);
+    if (expr == nullptr)
+        return false; /* no conversion: PostgreSQL reports the error */
+    expr = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(expr)));
+    return !conversion_keeps_values(expr, attnum);
+}
+
+List *classify_utility(Node *stmt, bool take_locks)
 {
     List *out = NIL;
     switch (nodeTag(stmt)) {
@@ -389,7 +654,23 @@ List *classify_utility(Node *stmt)
         return out;
     }
     case T_AlterTableStmt:
-        return classify_alter_table(castNode(AlterTableStmt, stmt), out);
+        return classify_alter_table(castNode(AlterTableStmt, stmt), take_locks, out);
+    case T_GrantStmt:
+        return classify_grant(castNode(GrantStmt, stmt), out);
+    case T_CommentStmt:
+        return classify_annotation(castNode(CommentStmt, stmt)->objtype, castNode(CommentStmt, stmt)->object, out);
+    case T_SecLabelStmt:
+        return classify_annotation(castNode(SecLabelStmt, stmt)->objtype, castNode(SecLabelStmt, stmt)->object, out);
+    case T_CopyStmt: {
+        CopyStmt *c = castNode(CopyStmt, stmt);
+        return c->is_from ? classify_relation_write(c->relation, false, out) : out;
+    }
+    case T_AlterSeqStmt:
+        return classify_relation_write(castNode(AlterSeqStmt, stmt)->sequence, true, out);
+    case T_CreatePublicationStmt:
+        return classify_publication(castNode(CreatePublicationStmt, stmt)->pubobjects, out);
+    case T_AlterPublicationStmt:
+        return classify_publication(castNode(AlterPublicationStmt, stmt)->pubobjects, out);
     case T_TruncateStmt:
         return classify_truncate(castNode(TruncateStmt, stmt), out);
     case T_RenameStmt:

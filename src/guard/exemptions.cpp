@@ -5,8 +5,6 @@
 namespace mg {
 namespace {
 
-bool g_transient_used = false;
-
 bool member_of_extension_being_created(Oid classid, Oid objid)
 {
     if (!creating_extension || !OidIsValid(CurrentExtensionObject))
@@ -38,12 +36,7 @@ bool relation_is_exempt(Oid relid)
 {
     if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
         return true;
-    if (created_in_this_transaction(relid) ||
-        member_of_extension_being_created(RelationRelationId, relid)) {
-        g_transient_used = true;
-        return true;
-    }
-    return false;
+    return created_in_this_transaction(relid) || member_of_extension_being_created(RelationRelationId, relid);
 }
 
 bool object_is_exempt(const ObjectAddress &addr)
@@ -55,18 +48,7 @@ bool object_is_exempt(const ObjectAddress &addr)
     Oid nsp = get_object_namespace(&addr);
     if (OidIsValid(nsp) && isAnyTempNamespace(nsp))
         return true;
-    if (member_of_extension_being_created(addr.classId, addr.objectId)) {
-        g_transient_used = true;
-        return true;
-    }
-    return false;
-}
-
-bool take_transient_exemption_note()
-{
-    bool used = g_transient_used;
-    g_transient_used = false;
-    return used;
+    return member_of_extension_being_created(addr.classId, addr.objectId);
 }
 
 } // namespace mg

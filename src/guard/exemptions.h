@@ -2,6 +2,11 @@
  * exemptions.h — objects the guard never refuses: temporary objects,
  * relations created earlier in the same transaction, and members of an
  * extension while that extension's own CREATE/ALTER EXTENSION script runs.
+ *
+ * An exemption covers the object itself only: a new partitioned table or
+ * parent does not exempt the old tables attached under it, and a new type does
+ * not exempt the tables typed by it.  The guard applies these tests to every
+ * object a statement really acts on (object_access.h, dml_check.h).
  */
 #pragma once
 
@@ -11,12 +16,5 @@ namespace mg {
 
 bool relation_is_exempt(Oid relid);
 bool object_is_exempt(const ObjectAddress &addr);
-
-/*
- * True once an exemption that holds only for the current transaction was
- * used; the hooks reset the plan cache at transaction end in that case, so
- * that a plan cached under the exemption is checked again later.
- */
-bool take_transient_exemption_note();
 
 } // namespace mg

@@ -25,6 +25,7 @@ enum class Rule : uint8_t {
     update_without_where,
     disable_rls,
     drop_policy,
+    set_unlogged,
     guard_tamper,
     mass_delete,
     mass_update,

@@ -16,28 +16,23 @@
 namespace mg {
 namespace {
 
-/* The DETAIL of a rule: what the statement did (if known), then why it is dangerous. */
-const char *danger_detail(const RuleInfo &ri, const char *detail)
-{
-    return detail ? psprintf("%s %s", detail, ri.danger) : ri.danger;
-}
-
-[[noreturn]] void refuse(const Match &m, const char *statement, bool reason_missing, const char *detail)
+[[noreturn]] void refuse(const Match &m, const char *statement, bool reason_missing)
 {
     blocked_log_record(m.rule, m.object, statement);
     const RuleInfo &ri = rule_info(m.rule);
+    const char *danger = m.detail ? m.detail : ri.danger;
     if (reason_missing)
         ereport(ERROR,
                 (errcode(ERRCODE_MIGRATE_GUARD_REFUSED),
                  errmsg("migrate_guard: refused %s on %s: migrate_guard.reason is empty",
                         ri.name.data(), m.object),
                  errdetail("migrate_guard.require_reason is on: a statement run under "
-                           "migrate_guard.allow_destructive must say why. %s", danger_detail(ri, detail)),
+                           "migrate_guard.allow_destructive must say why. %s", danger),
                  errhint("SET LOCAL migrate_guard.reason = '<ticket or explanation>' first.")));
     ereport(ERROR,
             (errcode(ERRCODE_MIGRATE_GUARD_REFUSED),
              errmsg("migrate_guard: refused %s on %s", ri.name.data(), m.object),
-             errdetail("%s", danger_detail(ri, detail)),
+             errdetail("%s", danger),
              errhint("If this is intended, a member of role \"%s\" can run it after "
                      "SET LOCAL migrate_guard.allow_destructive = on (in the same transaction).",
                      admin_role_name())));
@@ -46,9 +41,9 @@ const char *danger_detail(const RuleInfo &ri, const char *detail)
 
 } // namespace
 
-Verdict judge(List *matches, const char *source, int location, int length, const char *detail)
+Verdict judge(List *matches, const char *source, int location, int length, bool quiet)
 {
-    Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false};
+    Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false, false};
     if (matches == NIL)
         return v;
     const Match *first = static_cast<const Match *>(linitial(matches));
@@ -78,19 +73,22 @@ Verdict judge(List *matches, const char *source, int location, int length, const
 
     if (flag_in_force()) {
         if (require_reason() && reason()[0] == '\0')
-            refuse(*deciding, statement_text(source, location, length), true, detail);
+            refuse(*deciding, statement_text(source, location, length), true);
         v.overridden = true;
         return v;
     }
     if (m == Mode::warn && deciding->rule != Rule::guard_tamper) {
+        v.warned = true;
+        if (quiet)
+            return v;
         ereport(WARNING,
                 (errcode(ERRCODE_MIGRATE_GUARD_REFUSED),
                  errmsg("migrate_guard: would refuse %s on %s (migrate_guard.mode = warn)",
                         rule_name(deciding->rule), deciding->object),
-                 errdetail("%s", danger_detail(rule_info(deciding->rule), detail))));
+                 errdetail("%s", deciding->detail ? deciding->detail : rule_info(deciding->rule).danger)));
         return v;
     }
-    refuse(*deciding, statement_text(source, location, length), false, detail);
+    refuse(*deciding, statement_text(source, location, length), false);
 }
 
 char *statement_text(const char *source, int location, int length)

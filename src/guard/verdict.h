@@ -16,16 +16,17 @@ struct Verdict {
     const char *object;
     Oid relid;         /* the relation concerned, when the rule is about one */
     bool overridden;   /* a blocked rule ran because the flag was in force */
+    bool warned;       /* a warn-mode WARNING was given */
 };
 
 /*
  * Decide about one statement.  Refuses with ereport(ERROR) (after recording
  * the attempt in shared memory) or returns what the audit log should say.
  * The statement is bytes [location, location + length) of source (see
- * statement_text()); its text is only extracted for a refusal.
+ * statement_text()); its text is only extracted for a refusal.  quiet: no
+ * warn-mode WARNING (one was already given for the same statement).
  */
-Verdict judge(List *matches, const char *source, int location, int length,
-              const char *detail = nullptr /* what the statement did, put before the rule's DETAIL */);
+Verdict judge(List *matches, const char *source, int location, int length, bool quiet = false);
 
 /* The text of one statement inside a (possibly multi-statement) string. */
 char *statement_text(const char *source, int location, int length);

@@ -47,9 +47,12 @@ void volume_judge(VolumeStatement *st, VolumeTally *t)
     MemoryContext old = MemoryContextSwitchTo(st->cxt);
     char *object = relation_identity(t->relid);
     t->verdict.object = object;
-    const char *detail = psprintf("The statement %s %s, more than migrate_guard.max_rows_changed = %d.",
-                                  verb(t->rule), rows_text(t), limit);
-    t->verdict = judge(add_match(NIL, t->rule, object, t->relid), st->source, st->location, st->length, detail);
+    List *matches = add_match(NIL, t->rule, object, t->relid);
+    /* DETAIL: what the statement did, then why the rule exists */
+    static_cast<Match *>(linitial(matches))->detail =
+        psprintf("The statement %s %s, more than migrate_guard.max_rows_changed = %d. %s",
+                 verb(t->rule), rows_text(t), limit, rule_info(t->rule).danger);
+    t->verdict = judge(matches, st->source, st->location, st->length);
     MemoryContextSwitchTo(old);
 }
 

@@ -1,0 +1,33 @@
+/*
+ * object_access.h — the guard at the point of effect (object_access_hook).
+ *
+ * PostgreSQL calls object_access_hook for every object a statement really
+ * acts on, after it resolved names and took its locks:
+ *
+ *   OAT_DROP       every object removed (cascades, partitions, inheritance
+ *                  children, typed tables, owned sequences, columns, ...):
+ *                  judged with the drop rules; "created in this transaction"
+ *                  exempts only the object itself, never what hangs on it.
+ *   OAT_TRUNCATE   every table emptied (inheritors and CASCADE targets).
+ *   OAT_POST_CREATE, OAT_POST_ALTER
+ *                  guard_tamper when the object belongs to migrate_guard
+ *                  (ext_objects.h); the object is remembered so that the
+ *                  statement is refused if it made a permanent object depend
+ *                  on a temporary one (temp_deps.h).
+ *
+ * Internal deletions (the transient heap of a rewrite, ON COMMIT DROP, the
+ * cleanup of a temporary schema) are not judged.
+ */
+#pragma once
+
+#include "common/pg.h"
+
+extern "C" {
+#include "catalog/objectaccess.h"
+}
+
+namespace mg {
+
+void on_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg);
+
+} // namespace mg

@@ -1,0 +1,23 @@
+/*
+ * seq_guard.h — setval() and nextval() on migrate_guard's sequences.
+ *
+ * They change a sequence outside any transaction (a rollback does not undo
+ * them), so a call naming one of the extension's protected sequences is
+ * refused (guard_tamper) when the statement is planned.  PostgreSQL records
+ * every regclass constant of a plan in PlannedStmt.relationOids — also those
+ * of column defaults, rules and SQL function bodies inlined by the planner —
+ * which makes the common case (no such sequence in the plan) one cheap test;
+ * only then is the planned query searched for the calls themselves.  Builtin
+ * functions bypass fmgr_hook, so a call whose sequence is computed at run
+ * time (a regclass read from a table) is not seen: see README, Limits.
+ */
+#pragma once
+
+#include "common/pg.h"
+
+namespace mg {
+
+/* After planning: refuse a sequence write on one of migrate_guard's sequences. */
+void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *query_string);
+
+} // namespace mg

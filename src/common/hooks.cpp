@@ -111,6 +111,7 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
         bool explain_only = is_explain_without_analyze(stmt);
         if (!push && !explain_only) {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+            audit_utility_done(stmt, frame);
             return;
         }
         if (push)
@@ -192,7 +193,6 @@ void mg_xact_callback(XactEvent event, void *)
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
         g_explain_only_depth = 0;
-        reset_statements();
         if (take_transient_exemption_note())
             ResetPlanCache();
         break;
@@ -218,6 +218,7 @@ void install_hooks()
     blocked_log_request_shmem();
 #endif
     RegisterXactCallback(mg_xact_callback, nullptr);
+    install_audit_hooks();
     register_ext_state_callbacks();
     g_installed = true;
 }

@@ -67,6 +67,7 @@ List *g_shown_rows = NIL;
 const char *g_last_top = nullptr; /* the text g_shown_rows refers to last (shared by its rows) */
 bool g_xact_callback = false;
 
+/* mg-lint: no-throw (transaction callback: resets pointers) */
 void forget_transaction(XactEvent event, void *)
 {
     switch (event) {

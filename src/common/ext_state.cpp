@@ -17,11 +17,13 @@ ExtState g_state = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
 bool g_valid = false;
 bool g_callbacks_registered = false;
 
+/* mg-lint: no-throw (invalidation callback: flips a flag) */
 void on_namespace_change(Datum, int, uint32)
 {
     g_valid = false;
 }
 
+/* mg-lint: no-throw (invalidation callback: flips a flag) */
 void on_relcache_change(Datum, Oid relid)
 {
     /*

@@ -170,6 +170,7 @@ PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_optio
 }
 
 #if MG_HAVE_SHMEM_REQUEST_HOOK
+/* mg-lint: no-throw (C calls only; runs in the postmaster) */
 void mg_shmem_request()
 {
     if (prev_shmem_request)
@@ -185,6 +186,7 @@ void mg_shmem_startup()
     guarded("shmem startup", [] { blocked_log_init_shmem(); });
 }
 
+/* mg-lint: no-throw (resets counters, C calls only) */
 void mg_xact_callback(XactEvent event, void *)
 {
     switch (event) {

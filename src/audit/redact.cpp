@@ -394,6 +394,8 @@ const char *redact_conninfo(const char *v)
             while (k < len && isspace(static_cast<unsigned char>(v[k])))
                 k++;
             int start = k;
+            if (strncmp(v + k, "********", 8) == 0 || strncmp(v + k, "'********'", 10) == 0)
+                continue; /* hidden already (a literal inside SQL redacted before) */
             if (k < len && v[k] == '\'') {
                 k++;
                 while (k < len && v[k] != '\'') {

@@ -53,7 +53,7 @@ struct Count {
 const char *const kTablesSql =
     "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, c.relkind, c.reltuples, "
     "       pg_catalog.has_schema_privilege(n.oid, 'USAGE') "
-    "       AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), "
+    "       AND pg_catalog.has_any_column_privilege(c.oid, 'SELECT'), " /* count(*) needs no more */
     "       c.relispopulated, "
     "       c.relrowsecurity AND pg_catalog.row_security_active(c.oid) "
     "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
@@ -370,11 +370,15 @@ bool count_visible(const char *table_name)
         return true;
     const char *problem = nullptr;
     RangeVar *rv = table_name ? relation_name(table_name, &problem) : nullptr;
-    Oid relid = rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
-    if (!OidIsValid(relid))
-        return false; /* gone (or never a table): nobody but the admins knew its count */
-    if (mg_namespace_aclcheck(get_rel_namespace(relid), user, ACL_USAGE) != ACLCHECK_OK)
+    if (rv == nullptr || rv->schemaname == nullptr)
+        return false; /* the snapshots store schema-qualified names */
+    /* looked up by hand: a schema the role may not use is "not visible", not an error */
+    Oid nsp = get_namespace_oid(rv->schemaname, true);
+    if (!OidIsValid(nsp) || mg_namespace_aclcheck(nsp, user, ACL_USAGE) != ACLCHECK_OK)
         return false;
+    Oid relid = get_relname_relid(rv->relname, nsp);
+    if (!OidIsValid(relid))
+        return false; /* gone: nobody but the admins knew its count */
     if (pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK &&
         pg_attribute_aclcheck_all(relid, user, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
         return false;

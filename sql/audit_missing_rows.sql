@@ -144,3 +144,18 @@ DO $$ BEGIN PERFORM rx.dive_fn(20); END $$;
 COMMIT;
 SELECT command_tag, object_identity, statement, top_statement, rule, overridden, reason, event
   FROM migrate_guard.ddl_log WHERE id > :mark ORDER BY id;
+SELECT coalesce(max(id), 0) AS mark FROM migrate_guard.ddl_log \gset
+
+-- a superuser writing a system catalog directly changes the schema without
+-- DDL: the write has its row (EXPLAIN without ANALYZE writes nothing)
+CREATE TABLE rx.guarded_rls(id int);
+ALTER TABLE rx.guarded_rls ENABLE ROW LEVEL SECURITY;
+SELECT coalesce(max(id), 0) AS mark FROM migrate_guard.ddl_log \gset
+UPDATE pg_catalog.pg_class SET relrowsecurity = false WHERE oid = 'rx.guarded_rls'::regclass;
+DO $$ BEGIN EXECUTE 'EXPLAIN UPDATE pg_catalog.pg_class SET relrowsecurity = true WHERE oid = ''rx.guarded_rls''::regclass'; END $$;
+WITH gone AS (DELETE FROM pg_catalog.pg_description WHERE objoid = 0 RETURNING 1) SELECT count(*) FROM gone;
+PREPARE catalog_write AS UPDATE pg_catalog.pg_class SET relrowsecurity = relrowsecurity WHERE oid = 'rx.guarded_rls'::regclass;
+EXECUTE catalog_write;
+EXECUTE catalog_write;
+UPDATE rx.guarded_rls SET id = 0 WHERE id = 1;
+SELECT * FROM log_since(:mark);

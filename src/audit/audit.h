@@ -14,7 +14,9 @@
  *     own before they finish (CREATE/DROP INDEX CONCURRENTLY, REINDEX
  *     CONCURRENTLY, DETACH PARTITION CONCURRENTLY): their row is written in
  *     that first transaction (audit_concurrent.cpp);
- *   - the guard, for DML that matched a rule (audit rows of DELETE/UPDATE).
+ *   - the guard, for DML that matched a rule (audit rows of DELETE/UPDATE);
+ *   - an ExecutorStart hook, for INSERT/UPDATE/DELETE/MERGE writing a system
+ *     catalog directly (audit_catalog_dml.cpp).
  *
  * The guard's verdict and the text of the statement being run travel from
  * the hooks to the event triggers on a stack of statement frames.  Frames are
@@ -88,8 +90,14 @@ void audit_utility_statement(Node *stmt, StatementFrame &frame);
  */
 void audit_utility_done(Node *stmt, const StatementFrame &frame);
 
-/* object_access_hook of the audit (audit_concurrent.cpp); chains the previous one. */
+/*
+ * The audit's own hooks, installed by install_hooks() (hooks.cpp), each
+ * chaining the previous one: object_access_hook and a transaction callback
+ * (audit_concurrent.cpp), ExecutorStart_hook (audit_catalog_dml.cpp).
+ */
 void install_audit_hooks();
+void install_concurrent_hooks();
+void install_catalog_dml_hook();
 
 /* True while migrate_guard runs its own SQL: the hooks leave it alone. */
 bool running_internal_sql();

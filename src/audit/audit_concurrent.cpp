@@ -101,7 +101,7 @@ void audit_xact(XactEvent event, void *)
 
 } // namespace
 
-void install_audit_hooks()
+void install_concurrent_hooks()
 {
     prev_object_access = object_access_hook;
     object_access_hook = audit_object_access;

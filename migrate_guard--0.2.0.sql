@@ -49,9 +49,9 @@ LANGUAGE C VOLATILE;
 CREATE VIEW migrate_guard.blocked_attempts AS
   SELECT * FROM migrate_guard._blocked_attempts();
 COMMENT ON VIEW migrate_guard.blocked_attempts IS
-  'Statements refused by migrate_guard since the server started (1024 entries, cluster-wide, '
-  'identical refusals counted in one entry, a flood by one role never evicts the entries of roles '
-  'holding fewer; roles outside the admin role see their own)';
+  'Statements refused by migrate_guard since the server started (cluster-wide, 2048 entries: '
+  'the 1000 newest always kept, identical refusals counted in one entry, a flood by one role never '
+  'evicts the entries of roles holding fewer; roles outside the admin role see their own)';
 
 GRANT USAGE ON SCHEMA migrate_guard TO PUBLIC;
 GRANT SELECT ON migrate_guard.blocked_attempts TO PUBLIC;

@@ -69,9 +69,9 @@ void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int
 {
     if (prev_object_access)
         prev_object_access(access, classId, objectId, subId, arg);
+    if (classId != RelationRelationId || subId != 0 || (access != OAT_POST_CREATE && access != OAT_DROP))
+        return; /* the common case, e.g. every function execution check */
     guarded("object_access hook", [&] {
-        if (classId != RelationRelationId || subId != 0)
-            return;
         const StatementFrame *frame = current_statement();
         if (frame == nullptr || frame->audit == FrameAudit::normal || frame->audit == FrameAudit::logged)
             return;

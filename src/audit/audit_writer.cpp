@@ -64,7 +64,8 @@ struct ShownRow {
 };
 List *g_hidden_tops = NIL;
 List *g_shown_rows = NIL;
-const char *g_last_top = nullptr; /* the text g_shown_rows refers to last (shared by its rows) */
+const char *g_last_top = nullptr;          /* the text g_shown_rows refers to last (shared by its rows) */
+const char *g_last_top_redacted = nullptr; /* and its redaction (a DO block's rows share one) */
 bool g_xact_callback = false;
 
 /* mg-lint: no-throw (transaction callback: resets pointers) */
@@ -78,7 +79,7 @@ void forget_transaction(XactEvent event, void *)
     case XACT_EVENT_PREPARE:
         g_hidden_tops = NIL;
         g_shown_rows = NIL;
-        g_last_top = nullptr;
+        g_last_top = g_last_top_redacted = nullptr;
         break;
     default:
         break;
@@ -302,10 +303,12 @@ RowContext open_log(const StatementFrame &frame)
         } else if (top_is_hidden(raw_top)) {
             top = kHiddenTop;
         } else {
-            top = redact_secrets(raw_top);
             ensure_xact_callback();
-            if (g_last_top == nullptr || strcmp(g_last_top, raw_top) != 0)
+            if (g_last_top == nullptr || strcmp(g_last_top, raw_top) != 0) {
                 g_last_top = MemoryContextStrdup(TopTransactionContext, raw_top);
+                g_last_top_redacted = MemoryContextStrdup(TopTransactionContext, redact_secrets(raw_top));
+            }
+            top = g_last_top_redacted;
             rc.track_top = g_last_top;
         }
     }

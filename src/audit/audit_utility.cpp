@@ -158,6 +158,8 @@ void write_explain_analyze_ctas(ExplainStmt *stmt, StatementFrame &frame)
         return;
     CreateTableAsStmt *ctas = castNode(CreateTableAsStmt, query->utilityStmt);
     RangeVar *rv = ctas->into->rel;
+    if (ctas->if_not_exists && OidIsValid(named_relation(rv)))
+        return; /* it exists: nothing is created */
     const char *schema = rv->schemaname;
     if (schema == nullptr)
         schema = get_namespace_name(RangeVarGetCreationNamespace(rv));

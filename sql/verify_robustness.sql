@@ -48,6 +48,11 @@ SELECT * FROM migrate_guard.verify_fk_rules('[{"table": "sessions", "references"
 SELECT * FROM migrate_guard.verify_fk_rules('[{"table": "other_db.vr.sessions", "references": "users", "on_delete": "CASCADE"}]');
 SELECT * FROM migrate_guard.verify_fk_rules('[{"table": "", "references": "users", "on_delete": "CASCADE"}]');
 SELECT * FROM migrate_guard.verify_fk_rules('[{"table": "sessions", "references": "vr..users", "on_delete": "CASCADE"}]');
+-- a schema the caller may not use is an error naming the element too
+REVOKE ALL ON SCHEMA vr FROM PUBLIC;
+SET ROLE mg_app;
+SELECT * FROM migrate_guard.verify_fk_rules('[{"table": "vr.sessions", "references": "vr.users", "on_delete": "CASCADE"}]');
+RESET ROLE;
 -- this database's name is accepted as the first of three parts
 SELECT count(*) AS keys FROM migrate_guard.verify_fk_rules(
   format('[{"table": "%s.vr.sessions", "references": "users", "on_delete": "RESTRICT"}]', current_database())::jsonb)

@@ -232,6 +232,13 @@ Expectation *load_expectations(Jsonb *expected, const char *source, Datum ids, b
                 bad_expectation(e.label, psprintf("\"%s\": \"%s\" %s", keys_named[k], names[k], problem),
                                 "Names are table, schema.table or database.schema.table (this database); "
                                 "unqualified names follow search_path.");
+            if (rv->schemaname != nullptr) {
+                Oid nsp = get_namespace_oid(rv->schemaname, true);
+                if (OidIsValid(nsp) && mg_namespace_aclcheck(nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+                    bad_expectation(e.label, psprintf("\"%s\": permission denied for schema %s", keys_named[k],
+                                                      quote_identifier(rv->schemaname)),
+                                    "Ask for USAGE on the schema, or leave the expectation out.");
+            }
             Oid relid = RangeVarGetRelid(rv, NoLock, true);
             if (!OidIsValid(relid))
                 bad_expectation(e.label, psprintf("table \"%s\" does not exist", names[k]),

@@ -36,6 +36,9 @@ LANGUAGE C STABLE STRICT;
 ALTER TABLE migrate_guard.row_counts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY row_counts_visible ON migrate_guard.row_counts FOR SELECT
   USING (migrate_guard._count_visible(table_name));
+-- no statistics on the counts: the planner's estimates (EXPLAIN) would show
+-- their most common values to roles the policy hides them from
+ALTER TABLE migrate_guard.row_counts ALTER COLUMN row_count SET STATISTICS 0;
 
 -- ---------------------------------------------------------------------------
 -- 0.2.0: migration review

@@ -54,3 +54,7 @@ SELECT table_name, row_count FROM migrate_guard.row_counts r
   JOIN migrate_guard.row_count_snapshots s USING (snapshot_id) WHERE s.label = 'ex_before' ORDER BY 1;
 SELECT table_name, before_count, status FROM migrate_guard.compare_row_counts('ex_before', 'ex_after');
 RESET ROLE;
+
+-- no planner statistics on the stored counts (EXPLAIN estimates would show them)
+ANALYZE migrate_guard.row_counts;
+SELECT attname FROM pg_stats WHERE schemaname = 'migrate_guard' AND tablename = 'row_counts' ORDER BY 1;

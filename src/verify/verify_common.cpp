@@ -47,20 +47,6 @@ Datum spi_datum(int row, int col, bool *isnull)
     return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
-int spi_exec(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, bool read_only)
-{
-    /*
-     * The GUC nest level is popped on success; on error, (sub)transaction
-     * abort pops it (as PostgreSQL's own callers of NewGUCNestLevel rely on).
-     */
-    int level = NewGUCNestLevel();
-    (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-                             true, 0, false);
-    int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
-    AtEOXact_GUC(true, level);
-    return rc;
-}
-
 RangeVar *relation_name(const char *text, const char **problem)
 {
     List *names = NIL;

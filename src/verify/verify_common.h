@@ -3,16 +3,14 @@
  * (user tables outside system schemas, temporary schemas and migrate_guard),
  * the schemas[] argument, SPI plumbing and result rows.
  *
- * Every SQL text the verification functions run goes through spi_exec(),
- * which pins search_path to pg_catalog, pg_temp for the statement (so no
- * function, operator, aggregate, type or collation the caller planted in a
- * schema of their search_path can stand in for a built-in one), and is
- * written schema-qualified besides.  (The statements that write the
- * extension's tables run through as_extension_owner(), which pins it too.)
+ * Every SQL text the verification functions run goes through spi_exec()
+ * (common/pinned_sql.h: search_path pinned to pg_catalog, pg_temp) and is
+ * written schema-qualified besides.
  */
 #pragma once
 
 #include "common/pg.h"
+#include "common/pinned_sql.h"
 
 namespace mg {
 
@@ -31,12 +29,6 @@ void check_schemas_exist(ArrayType *schemas);
 
 /* SPI_connect() or ERROR. */
 void spi_connect_or_fail();
-
-/*
- * SPI_execute_with_args() with search_path pinned to pg_catalog, pg_temp
- * for the statement.  Returns the SPI result code.
- */
-int spi_exec(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, bool read_only);
 
 /*
  * A relation name as written by a user ("orders", "shop.orders",

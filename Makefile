@@ -38,7 +38,7 @@ all install:
 	@echo "PostgreSQL server headers are missing: run 'make deps' (as root) first" >&2; exit 1
 endif
 
-.PHONY: deps demo test bench
+.PHONY: deps demo test bench lint
 
 # Install missing Debian packages (only when run as root; otherwise it just checks).
 deps:
@@ -54,6 +54,10 @@ test: deps
 	@$(MAKE) --no-print-directory -s all
 	@REGRESS="$(REGRESS)" REGRESS_NOPRELOAD="$(REGRESS_NOPRELOAD)" \
 	  ISOLATION="$(ISOLATION)" scripts/run_tests.sh
+
+# The C++/PostgreSQL bridge rules over src/ (scripts/lint.py); `make test` runs it too.
+lint:
+	@scripts/lint.py
 
 bench: deps
 	@$(MAKE) --no-print-directory -s all

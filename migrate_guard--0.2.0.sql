@@ -2,6 +2,27 @@
 -- make test proves both give the same catalog: suite extension_upgrade)
 \echo Use "CREATE EXTENSION migrate_guard" \quit
 
+-- A schema migrate_guard that existed before CREATE EXTENSION is adopted only
+-- when a superuser or the installing role owns it: its owner could otherwise
+-- drop or replace the extension's objects and plant functions beside them.
+DO $$
+DECLARE
+  owner oid := (SELECT n.nspowner FROM pg_catalog.pg_namespace n
+                 WHERE n.nspname OPERATOR(pg_catalog.=) 'migrate_guard');
+BEGIN
+  IF owner IS NOT NULL
+     AND owner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r
+                                         WHERE r.rolname OPERATOR(pg_catalog.=) current_user)
+     AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) owner) THEN
+    RAISE EXCEPTION 'migrate_guard: schema "migrate_guard" already exists and belongs to role "%"',
+                    (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) owner)
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = 'Its owner could drop or replace the objects of the extension and plant functions beside them.',
+            HINT = 'Drop that schema (or make a superuser its owner) after checking what it contains, then run CREATE EXTENSION migrate_guard again.';
+  END IF;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Status and the refusal ring
 -- ---------------------------------------------------------------------------
@@ -17,17 +38,20 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', 'mg_preloaded'
 LANGUAGE C VOLATILE;
 
+-- 0.2.0: identical refusals are counted in one entry (first_blocked_at, repeat_count)
 CREATE FUNCTION migrate_guard._blocked_attempts()
 RETURNS TABLE(blocked_at timestamptz, database_name text, role_name text, rule text,
-              object_identity text, statement text, backend_pid int, attempt bigint)
+              object_identity text, statement text, backend_pid int, attempt bigint,
+              first_blocked_at timestamptz, repeat_count bigint)
 AS 'MODULE_PATHNAME', 'mg_blocked_attempts'
 LANGUAGE C VOLATILE;
 
 CREATE VIEW migrate_guard.blocked_attempts AS
   SELECT * FROM migrate_guard._blocked_attempts();
 COMMENT ON VIEW migrate_guard.blocked_attempts IS
-  'Statements refused by migrate_guard since the server started (last 1024, cluster-wide; '
-  'roles outside the admin role see their own)';
+  'Statements refused by migrate_guard since the server started (cluster-wide, 2048 entries: '
+  'the 1000 newest always kept, identical refusals counted in one entry, a flood by one role never '
+  'evicts the entries of roles holding fewer; roles outside the admin role see their own)';
 
 GRANT USAGE ON SCHEMA migrate_guard TO PUBLIC;
 GRANT SELECT ON migrate_guard.blocked_attempts TO PUBLIC;
@@ -167,6 +191,20 @@ LANGUAGE C VOLATILE;
 -- ---------------------------------------------------------------------------
 -- 0.2.0: audit log and exposure
 -- ---------------------------------------------------------------------------
+
+-- a stored row count is shown only to roles that may see it now: superusers,
+-- members of the admin role, and roles that may SELECT the table (without
+-- row-level security restricting them); compare_row_counts() applies the same test
+CREATE FUNCTION migrate_guard._count_visible(table_name text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'mg_count_visible'
+LANGUAGE C STABLE STRICT;
+ALTER TABLE migrate_guard.row_counts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY row_counts_visible ON migrate_guard.row_counts FOR SELECT
+  USING (migrate_guard._count_visible(table_name));
+-- no statistics on the counts: the planner's estimates (EXPLAIN) would show
+-- their most common values to roles the policy hides them from
+ALTER TABLE migrate_guard.row_counts ALTER COLUMN row_count SET STATISTICS 0;
 
 -- ---------------------------------------------------------------------------
 -- 0.2.0: migration review

@@ -6,6 +6,7 @@
 #   pg_regress suites   (REGRESS_NOPRELOAD)  on a cluster without it
 #   isolation specs     (ISOLATION)          on the preloaded cluster
 #   C++ libpq tests     (test/*.cpp, GoogleTest, built with CMake)
+#   lint                (scripts/lint.py: the C++/PostgreSQL bridge rules)
 #
 # Called by `make test` after the extension was built and installed.
 set -uo pipefail
@@ -117,6 +118,14 @@ else
   failed=$((failed + 1)); failures+=("libpq tests: build failed (see $OUT/cmake.log)")
   tail -20 "$OUT/cmake.log"
 fi
+fi
+
+echo "== lint"
+if scripts/lint.py >"$OUT/lint.log" 2>&1; then
+  echo "test lint                         ... ok"; passed=$((passed + 1))
+else
+  echo "test lint                         ... FAILED"; failed=$((failed + 1))
+  failures+=("lint: see $OUT/lint.log"); cat "$OUT/lint.log"
 fi
 
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

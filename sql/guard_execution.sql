@@ -85,7 +85,7 @@ ROLLBACK;
 SELECT wipe_cached();
 
 -- every refusal is in blocked_attempts, with the statement that ran
-SELECT rule, object_identity, statement FROM migrate_guard.blocked_attempts
+SELECT rule, object_identity, statement, repeat_count FROM migrate_guard.blocked_attempts
  WHERE database_name = current_database() ORDER BY attempt;
 
 -- nothing was changed

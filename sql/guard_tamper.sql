@@ -113,7 +113,7 @@ ROLLBACK;
 ALTER EVENT TRIGGER migrate_guard_sql_drop ENABLE ALWAYS;
 ALTER EXTENSION migrate_guard UPDATE;
 
-SELECT rule, object_identity, left(statement, 60) AS statement FROM migrate_guard.blocked_attempts
+SELECT rule, object_identity, left(statement, 60) AS statement, repeat_count FROM migrate_guard.blocked_attempts
  WHERE database_name = current_database() ORDER BY attempt;
 
 -- nothing changed: no forged row, the sequence goes on, no object was added or altered

@@ -150,7 +150,7 @@ SELECT * FROM vt_state;
 DO $$ BEGIN DELETE FROM vt WHERE id > 0;
 EXCEPTION WHEN SQLSTATE 'MG001' THEN RAISE NOTICE 'caught %', SQLSTATE; END $$;
 -- every refusal is in blocked_attempts
-SELECT rule, object_identity, statement FROM migrate_guard.blocked_attempts
+SELECT rule, object_identity, statement, repeat_count FROM migrate_guard.blocked_attempts
  WHERE database_name = current_database() ORDER BY attempt DESC LIMIT 3;
 
 -- the flag unlocks it (for a member of the admin role); rows changed under it are audited

@@ -1,16 +1,29 @@
 /*
  * audit.h — the DDL audit log (migrate_guard.ddl_log).
  *
- * Rows are written in the transaction of the change, through SPI, as the
- * owner of the log table (callers need no privilege on it).  Sources:
+ * Rows are formed by the library and inserted directly into the table's heap
+ * and index (audit_writer.cpp), in the transaction of the change; no SQL is
+ * run, so callers need no privilege on the table and no search_path can
+ * redirect it.  Sources:
  *   - the extension's event triggers (ddl_command_end, sql_drop,
  *     table_rewrite), implemented in audit_events.cpp;
- *   - the ProcessUtility hook, for what event triggers never see: TRUNCATE
- *     and cluster-level statements (audit_utility.cpp);
- *   - the guard, for DML that matched a rule (audit rows of DELETE/UPDATE).
+ *   - the ProcessUtility hook, for what event triggers never see: TRUNCATE,
+ *     cluster-level statements, REINDEX, CLUSTER, GRANT ON PARAMETER, ...
+ *     (audit_utility.cpp);
+ *   - statements that commit their catalog change in a transaction of their
+ *     own before they finish (CREATE/DROP INDEX CONCURRENTLY, REINDEX
+ *     CONCURRENTLY, DETACH PARTITION CONCURRENTLY): their row is written in
+ *     that first transaction (audit_concurrent.cpp);
+ *   - the guard, for DML that matched a rule (audit rows of DELETE/UPDATE);
+ *   - an ExecutorStart hook, for INSERT/UPDATE/DELETE/MERGE writing a system
+ *     catalog directly (audit_catalog_dml.cpp).
  *
  * The guard's verdict and the text of the statement being run travel from
- * the hooks to the event triggers on a small stack of statement frames.
+ * the hooks to the event triggers on a stack of statement frames.  Frames are
+ * pushed and popped by the ProcessUtility hook around each statement (popped
+ * by PG_FINALLY on error too), so they survive the transaction ends that
+ * happen inside a statement (COMMIT in a procedure, the internal commits of
+ * CREATE INDEX CONCURRENTLY): the rows written after them keep their verdict.
  */
 #pragma once
 
@@ -18,20 +31,27 @@
 
 namespace mg {
 
+/* How the audit handles the statement of a frame (set before it runs). */
+enum class FrameAudit : uint8 {
+    normal,             /* event triggers (and the hook) write its rows */
+    await_index_create, /* CREATE INDEX CONCURRENTLY: row when the index is created */
+    await_index_drop,   /* DROP INDEX CONCURRENTLY: row when the index drop starts */
+    logged,             /* its row is written: event triggers add none */
+};
+
 /* What is being run: where its text is, and what the guard said about it. */
 struct StatementFrame {
     const char *source; /* query string the statement is part of */
     int location;       /* its byte range in source (-1: all of it) */
     int length;
     Verdict verdict;
+    FrameAudit audit = FrameAudit::normal;
 };
 
 void push_statement(const StatementFrame &frame);
 void pop_statement();
 /* The innermost statement being run, or nullptr. */
 const StatementFrame *current_statement();
-/* Forget every frame (transaction end). */
-void reset_statements();
 /*
  * A verdict reached while the innermost statement runs (the guard judging an
  * object it really drops): its audit rows record it when the statement had
@@ -60,12 +80,34 @@ enum class AuditSource { ddl_commands, dropped_objects, table_rewrite };
 /* Returns the number of rows written. */
 uint64 audit_write_from(AuditSource source, const char *command_tag);
 
-/* Hook side: rows for statements that event triggers do not report. */
-void audit_utility_statement(Node *stmt, const StatementFrame &frame);
+/* Has the current statement's row been written already (FrameAudit::logged)? */
+bool current_statement_logged();
+void set_current_statement_audit(FrameAudit audit);
+
+/*
+ * Hook side, before the statement runs: rows for statements that event
+ * triggers do not report, and frame.audit for those that commit early.
+ */
+void audit_utility_statement(Node *stmt, StatementFrame &frame);
+/*
+ * Hook side, after a statement the guard did not apply to completed: the row
+ * of CREATE EXTENSION migrate_guard itself (its event triggers did not exist
+ * when it started).
+ */
+void audit_utility_done(Node *stmt, const StatementFrame &frame);
+
+/*
+ * The audit's own hooks, installed by install_hooks() (hooks.cpp), each
+ * chaining the previous one: object_access_hook and a transaction callback
+ * (audit_concurrent.cpp), ExecutorStart_hook (audit_catalog_dml.cpp).
+ */
+void install_audit_hooks();
+void install_concurrent_hooks();
+void install_catalog_dml_hook();
 
 /* True while migrate_guard runs its own SQL: the hooks leave it alone. */
 bool running_internal_sql();
 void begin_internal_sql();
-void end_internal_sql(); /* also reset by reset_statements() at transaction end */
+void end_internal_sql();
 
 } // namespace mg

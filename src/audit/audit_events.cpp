@@ -4,7 +4,9 @@
  * They are created by the install script, owned by the extension and enabled
  * ALWAYS, so session_replication_role = replica does not silence them.
  * Commands run inside an extension's own script are left out (the CREATE or
- * ALTER EXTENSION command itself is logged).
+ * ALTER EXTENSION command itself is logged), and so are statements whose row
+ * was written earlier, in the first of their own transactions
+ * (audit_concurrent.cpp).
  */
 #include "common/bridge.h"
 #include "audit/audit.h"
@@ -27,7 +29,7 @@ EventTriggerData *event_data(FunctionCallInfo fcinfo)
 
 bool should_log()
 {
-    return audit_enabled() && !running_internal_sql() && !creating_extension;
+    return audit_enabled() && !running_internal_sql() && !creating_extension && !current_statement_logged();
 }
 
 } // namespace

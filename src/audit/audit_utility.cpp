@@ -1,12 +1,23 @@
 /*
  * audit_utility.cpp — audit rows for the statements event triggers never
- * report: TRUNCATE, roles, databases, tablespaces, ALTER SYSTEM, event
- * triggers themselves, and GRANT/COMMENT on those shared objects.  Written by
- * the ProcessUtility hook just before the statement runs, in its transaction.
+ * report (PostgreSQL 15): TRUNCATE, roles, databases (REFRESH COLLATION
+ * VERSION too), tablespaces, ALTER SYSTEM, event triggers themselves,
+ * GRANT/COMMENT/SECURITY LABEL on those shared objects, GRANT/REVOKE ON
+ * PARAMETER, REINDEX, CLUSTER, and EXPLAIN ANALYZE of CREATE TABLE AS.
+ * Written by the ProcessUtility hook just before the statement runs, in its
+ * transaction: a statement that fails takes its row with it, and one that
+ * commits in transactions of its own (REINDEX CONCURRENTLY, REINDEX SCHEMA,
+ * CLUSTER without a table, DETACH PARTITION CONCURRENTLY) commits the row
+ * with its first step.  CREATE/DROP INDEX CONCURRENTLY get theirs when the
+ * index is created or its drop starts (audit_concurrent.cpp).
  */
 #include "common/bridge.h"
 #include "audit/audit.h"
 #include "guard/classify.h"
+
+extern "C" {
+#include "commands/defrem.h"
+}
 
 namespace mg {
 namespace {
@@ -31,9 +42,35 @@ const char *shared_object_type(ObjectType type)
         return "tablespace";
     case OBJECT_EVENT_TRIGGER:
         return "event trigger";
+#if MG_HAVE_PARAMETER_ACL
+    case OBJECT_PARAMETER_ACL:
+        return "parameter ACL";
+#endif
     default:
         return nullptr;
     }
+}
+
+bool option_is_on(List *options, const char *name)
+{
+    ListCell *lc;
+    foreach (lc, options) {
+        DefElem *opt = lfirst_node(DefElem, lc);
+        if (strcmp(opt->defname, name) == 0)
+            return defGetBoolean(opt);
+    }
+    return false;
+}
+
+/* The relation a statement names, or InvalidOid (the statement reports it). */
+Oid named_relation(RangeVar *rv)
+{
+    return rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
+}
+
+const char *relation_schema(Oid relid)
+{
+    return get_namespace_name(get_rel_namespace(relid));
 }
 
 void write_row(const char *tag, const char *type, const char *schema, const char *identity,
@@ -41,6 +78,94 @@ void write_row(const char *tag, const char *type, const char *schema, const char
 {
     AuditRow row = {tag, type, schema, identity, "utility", detail};
     audit_write(row, &frame);
+}
+
+/* Statements whose row is written here, before they run: event triggers add none. */
+void write_logged_row(const char *tag, const char *type, const char *schema, const char *identity,
+                      const char *detail, StatementFrame &frame)
+{
+    frame.audit = FrameAudit::logged;
+    write_row(tag, type, schema, identity, detail, frame);
+}
+
+void write_reindex(ReindexStmt *stmt, const char *tag, StatementFrame &frame)
+{
+    const char *how = option_is_on(stmt->params, "concurrently") ? "CONCURRENTLY" : nullptr;
+    switch (stmt->kind) {
+    case REINDEX_OBJECT_INDEX:
+    case REINDEX_OBJECT_TABLE: {
+        Oid relid = named_relation(stmt->relation);
+        if (OidIsValid(relid))
+            write_logged_row(tag, stmt->kind == REINDEX_OBJECT_INDEX ? "index" : "table", relation_schema(relid),
+                             relation_identity(relid), how, frame);
+        return;
+    }
+    case REINDEX_OBJECT_SCHEMA:
+        write_logged_row(tag, "schema", nullptr, stmt->name, how, frame);
+        return;
+    case REINDEX_OBJECT_SYSTEM:
+    case REINDEX_OBJECT_DATABASE:
+        write_logged_row(tag, "database", nullptr, stmt->name ? stmt->name : get_database_name(MyDatabaseId),
+                         stmt->kind == REINDEX_OBJECT_SYSTEM ? (how ? "system catalogs, CONCURRENTLY" : "system catalogs")
+                                                             : how,
+                         frame);
+        return;
+    }
+}
+
+void write_cluster(ClusterStmt *stmt, const char *tag, StatementFrame &frame)
+{
+    if (stmt->relation == nullptr) {
+        write_logged_row(tag, "database", nullptr, get_database_name(MyDatabaseId),
+                         "every table clustered before", frame);
+        return;
+    }
+    Oid relid = named_relation(stmt->relation);
+    if (OidIsValid(relid))
+        write_logged_row(tag, "table", relation_schema(relid), relation_identity(relid),
+                         stmt->indexname ? psprintf("using index %s", quote_identifier(stmt->indexname)) : nullptr,
+                         frame);
+}
+
+/* ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY commits its first step on its own */
+void write_detach_concurrently(AlterTableStmt *stmt, const char *tag, StatementFrame &frame)
+{
+    ListCell *lc;
+    foreach (lc, stmt->cmds) {
+        AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+        if (cmd->subtype != AT_DetachPartition || cmd->def == nullptr)
+            continue;
+        PartitionCmd *part = castNode(PartitionCmd, cmd->def);
+        Oid relid = named_relation(stmt->relation);
+        if (!part->concurrent || !OidIsValid(relid))
+            continue;
+        write_logged_row(tag, "table", relation_schema(relid), relation_identity(relid),
+                         psprintf("DETACH PARTITION %s CONCURRENTLY",
+                                  quote_qualified_identifier(part->name->schemaname, part->name->relname)),
+                         frame);
+        return;
+    }
+}
+
+/* EXPLAIN ANALYZE CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW creates a relation */
+void write_explain_analyze_ctas(ExplainStmt *stmt, StatementFrame &frame)
+{
+    if (!option_is_on(stmt->options, "analyze") || stmt->query == nullptr || !IsA(stmt->query, Query))
+        return;
+    Query *query = castNode(Query, stmt->query);
+    if (query->commandType != CMD_UTILITY || query->utilityStmt == nullptr ||
+        !IsA(query->utilityStmt, CreateTableAsStmt))
+        return;
+    CreateTableAsStmt *ctas = castNode(CreateTableAsStmt, query->utilityStmt);
+    RangeVar *rv = ctas->into->rel;
+    if (ctas->if_not_exists && OidIsValid(named_relation(rv)))
+        return; /* it exists: nothing is created */
+    const char *schema = rv->schemaname;
+    if (schema == nullptr)
+        schema = get_namespace_name(RangeVarGetCreationNamespace(rv));
+    bool matview = ctas->objtype == OBJECT_MATVIEW;
+    write_logged_row(matview ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS", matview ? "materialized view" : "table",
+                     schema, quote_qualified_identifier(schema, rv->relname), "run by EXPLAIN ANALYZE", frame);
 }
 
 void write_truncate(TruncateStmt *stmt, const char *tag, const StatementFrame &frame)
@@ -55,12 +180,42 @@ void write_truncate(TruncateStmt *stmt, const char *tag, const StatementFrame &f
 
 } // namespace
 
-void audit_utility_statement(Node *stmt, const StatementFrame &frame)
+void audit_utility_statement(Node *stmt, StatementFrame &frame)
 {
     if (creating_extension)
         return; /* an extension's own script: the CREATE/ALTER EXTENSION row covers it */
     const char *tag = GetCommandTagName(CreateCommandTag(stmt));
     switch (nodeTag(stmt)) {
+    case T_IndexStmt:
+        if (castNode(IndexStmt, stmt)->concurrent)
+            frame.audit = FrameAudit::await_index_create;
+        return;
+    case T_ReindexStmt:
+        write_reindex(castNode(ReindexStmt, stmt), tag, frame);
+        return;
+    case T_ClusterStmt:
+        write_cluster(castNode(ClusterStmt, stmt), tag, frame);
+        return;
+    case T_AlterTableStmt:
+        write_detach_concurrently(castNode(AlterTableStmt, stmt), tag, frame);
+        return;
+    case T_ExplainStmt:
+        write_explain_analyze_ctas(castNode(ExplainStmt, stmt), frame);
+        return;
+#if MG_HAVE_DB_REFRESH_COLLATION
+    case T_AlterDatabaseRefreshCollStmt:
+        write_row(tag, "database", nullptr, castNode(AlterDatabaseRefreshCollStmt, stmt)->dbname,
+                  "REFRESH COLLATION VERSION", frame);
+        return;
+#endif
+    case T_SecLabelStmt: {
+        SecLabelStmt *s = castNode(SecLabelStmt, stmt);
+        const char *type = shared_object_type(s->objtype);
+        if (type != nullptr && s->object != nullptr && IsA(s->object, String))
+            write_row(tag, type, nullptr, strVal(s->object),
+                      s->provider ? psprintf("provider %s", s->provider) : nullptr, frame);
+        return;
+    }
     case T_TruncateStmt:
         write_truncate(castNode(TruncateStmt, stmt), tag, frame);
         return;
@@ -128,6 +283,8 @@ void audit_utility_statement(Node *stmt, const StatementFrame &frame)
         return;
     case T_DropStmt: {
         DropStmt *s = castNode(DropStmt, stmt);
+        if (s->removeType == OBJECT_INDEX && s->concurrent)
+            frame.audit = FrameAudit::await_index_drop;
         if (s->removeType != OBJECT_EVENT_TRIGGER)
             return;
         ListCell *lc;
@@ -169,6 +326,17 @@ void audit_utility_statement(Node *stmt, const StatementFrame &frame)
     }
     default:
         return;
+    }
+}
+
+void audit_utility_done(Node *stmt, const StatementFrame &frame)
+{
+    if (!IsA(stmt, CreateExtensionStmt) || strcmp(castNode(CreateExtensionStmt, stmt)->extname, "migrate_guard") != 0)
+        return;
+    /* its event triggers did not exist yet when the statement started: they did not log it */
+    if (audit_enabled() && !running_internal_sql() && !creating_extension) {
+        AuditRow row = {"CREATE EXTENSION", "extension", nullptr, "migrate_guard", "utility", nullptr};
+        audit_write(row, &frame);
     }
 }
 

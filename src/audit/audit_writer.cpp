@@ -9,6 +9,16 @@
  * redirected through search_path.  The event-trigger functions
  * pg_event_trigger_ddl_commands() and pg_event_trigger_dropped_objects() are
  * called through fmgr and their result sets read directly.
+ *
+ * Secrets (redact.h): statement and top_statement are redacted.  A row whose
+ * own statement set a password shows no top_statement (the DO block or
+ * function call that led to it may carry the password in any form, e.g. as a
+ * function argument), and neither does any other row of the same top-level
+ * statement in the same transaction: rows written before the password
+ * statement get their top_statement replaced in place.
+ *
+ * migrate_guard.reason is recorded only on rows of statements that ran while
+ * the flag was in force: anyone may set the reason, only admins the flag.
  */
 #include "common/bridge.h"
 #include "audit/audit.h"
@@ -23,19 +33,66 @@ extern "C" {
 #include "commands/sequence.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
+#include "storage/bufmgr.h"
 #include "tcop/pquery.h"
 #include "utils/fmgroids.h"
 #include "utils/portal.h"
+#include "utils/snapmgr.h"
 #include "utils/xid8.h"
 }
 
 namespace mg {
 namespace {
 
-constexpr int kMaxFrames = 64;
-StatementFrame g_frames[kMaxFrames];
+const char *const kHiddenTop = "(hidden: this top-level statement set a password)";
+
+/* The frame stack: grows as needed (nesting depth is bounded by max_stack_depth only). */
+StatementFrame *g_frames = nullptr;
+int g_capacity = 0;
 int g_depth = 0;
 int g_internal = 0;
+
+/*
+ * Per transaction (TopTransactionContext; forgotten at transaction end):
+ * top-level statements whose rows hide top_statement, and the rows written
+ * so far that show one (candidates for hiding).
+ */
+struct ShownRow {
+    ItemPointerData tid;
+    const char *top; /* raw text of the top-level statement */
+    bool hidden;
+};
+List *g_hidden_tops = NIL;
+List *g_shown_rows = NIL;
+const char *g_last_top = nullptr;          /* the text g_shown_rows refers to last (shared by its rows) */
+const char *g_last_top_redacted = nullptr; /* and its redaction (a DO block's rows share one) */
+bool g_xact_callback = false;
+
+/* mg-lint: no-throw (transaction callback: resets pointers) */
+void forget_transaction(XactEvent event, void *)
+{
+    switch (event) {
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PARALLEL_ABORT:
+    case XACT_EVENT_PREPARE:
+        g_hidden_tops = NIL;
+        g_shown_rows = NIL;
+        g_last_top = g_last_top_redacted = nullptr;
+        break;
+    default:
+        break;
+    }
+}
+
+void ensure_xact_callback()
+{
+    if (!g_xact_callback) {
+        RegisterXactCallback(forget_transaction, nullptr);
+        g_xact_callback = true;
+    }
+}
 
 /* The top-level statement that led to the one being run. */
 const char *top_level_statement()
@@ -93,6 +150,7 @@ struct RowContext {
     Datum *values;
     bool *nulls;
     AttrNumber command_tag, object_type, schema_name, object_identity, event, detail, id, logged_at;
+    const char *track_top; /* rows showing this top-level statement are remembered */
 };
 
 AttrNumber column_number(TupleDesc desc, const char *column)
@@ -110,6 +168,107 @@ void set_column(RowContext &rc, const char *column, Datum value, bool isnull)
         return;
     rc.values[att - 1] = value;
     rc.nulls[att - 1] = isnull;
+}
+
+/* Inserts the index entries of a heap tuple into every index of the log. */
+void insert_index_entries(Relation rel, HeapTuple tuple)
+{
+    List *indexes = RelationGetIndexList(rel);
+    if (indexes == NIL)
+        return;
+    TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+    ExecStoreHeapTuple(tuple, slot, false);
+    EState *estate = nullptr;
+    ListCell *lc;
+    foreach (lc, indexes) {
+        Relation index = index_open(lfirst_oid(lc), RowExclusiveLock);
+        IndexInfo *info = BuildIndexInfo(index);
+        if (info->ii_Predicate != NIL || info->ii_Expressions != NIL) {
+            if (estate == nullptr)
+                estate = CreateExecutorState();
+            GetPerTupleExprContext(estate)->ecxt_scantuple = slot;
+        }
+        bool skip = false;
+        if (info->ii_Predicate != NIL) {
+            ExprState *pred = ExecPrepareQual(info->ii_Predicate, estate);
+            skip = !ExecQual(pred, GetPerTupleExprContext(estate));
+        }
+        if (!skip) {
+            Datum values[INDEX_MAX_KEYS];
+            bool isnull[INDEX_MAX_KEYS];
+            FormIndexDatum(info, slot, estate, values, isnull);
+            index_insert(index, values, isnull, &tuple->t_self, rel,
+                         index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO, false, info);
+        }
+        index_close(index, NoLock);
+    }
+    if (estate != nullptr)
+        FreeExecutorState(estate);
+    ExecDropSingleTupleTableSlot(slot);
+}
+
+bool top_is_hidden(const char *top)
+{
+    ListCell *lc;
+    foreach (lc, g_hidden_tops)
+        if (strcmp(static_cast<const char *>(lfirst(lc)), top) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * A statement that set a password ran under `top`: from now on no row of this
+ * transaction shows `top`, and the rows written before stop showing it (the
+ * new version of each replaces its top_statement).
+ */
+void hide_top(Relation rel, const char *top)
+{
+    ensure_xact_callback();
+    MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+    g_hidden_tops = lappend(g_hidden_tops, pstrdup(top));
+    MemoryContextSwitchTo(old);
+
+    TupleDesc desc = RelationGetDescr(rel);
+    AttrNumber att = column_number(desc, "top_statement");
+    if (att == InvalidAttrNumber)
+        return;
+    ListCell *lc;
+    foreach (lc, g_shown_rows) {
+        ShownRow *row = static_cast<ShownRow *>(lfirst(lc));
+        if (row->hidden || strcmp(row->top, top) != 0)
+            continue;
+        row->hidden = true;
+        HeapTupleData tuple;
+        tuple.t_self = row->tid;
+        Buffer buf;
+        if (!mg_heap_fetch(rel, SnapshotAny, &tuple, &buf))
+            continue;
+        /* only a version this transaction may still update (not one of an aborted subtransaction) */
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        TM_Result state = HeapTupleSatisfiesUpdate(&tuple, GetCurrentCommandId(false), buf);
+        LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+        if (state != TM_Ok) {
+            ReleaseBuffer(buf);
+            continue;
+        }
+        Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * desc->natts));
+        bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
+        heap_deform_tuple(&tuple, desc, values, nulls);
+        values[att - 1] = CStringGetTextDatum(kHiddenTop);
+        nulls[att - 1] = false;
+        HeapTuple replacement = heap_form_tuple(desc, values, nulls);
+        ReleaseBuffer(buf);
+#if MG_HEAP_UPDATE_REPORTS_INDEXES
+        TU_UpdateIndexes update_indexes;
+        simple_heap_update(rel, &row->tid, replacement, &update_indexes);
+        bool needs_index_entries = update_indexes != TU_None;
+#else
+        simple_heap_update(rel, &row->tid, replacement);
+        bool needs_index_entries = !HeapTupleIsHeapOnly(replacement);
+#endif
+        if (needs_index_entries)
+            insert_index_entries(rel, replacement);
+    }
 }
 
 RowContext open_log(const StatementFrame &frame)
@@ -130,12 +289,29 @@ RowContext open_log(const StatementFrame &frame)
     rc.detail = column_number(rc.desc, "detail");
     rc.id = column_number(rc.desc, "id");
     rc.logged_at = column_number(rc.desc, "logged_at");
+    rc.track_top = nullptr;
 
-    bool redacted = false;
-    const char *statement = redact_passwords(statement_text(frame.source, frame.location, frame.length), &redacted);
-    const char *top = redact_passwords(top_level_statement());
-    if (redacted && top != nullptr && pg_strcasecmp(top, statement) != 0 && strcasestr(top, "password") != nullptr)
-        top = "(hidden: the statement sets a password)";
+    const char *raw = statement_text(frame.source, frame.location, frame.length);
+    bool secret = false;
+    const char *statement = redact_secrets(raw, &secret);
+    const char *raw_top = top_level_statement();
+    const char *top = statement;
+    if (raw_top != nullptr && strcmp(raw_top, raw) != 0) {
+        if (secret) {
+            hide_top(rc.rel, raw_top);
+            top = kHiddenTop;
+        } else if (top_is_hidden(raw_top)) {
+            top = kHiddenTop;
+        } else {
+            ensure_xact_callback();
+            if (g_last_top == nullptr || strcmp(g_last_top, raw_top) != 0) {
+                g_last_top = MemoryContextStrdup(TopTransactionContext, raw_top);
+                g_last_top_redacted = MemoryContextStrdup(TopTransactionContext, redact_secrets(raw_top));
+            }
+            top = g_last_top_redacted;
+            rc.track_top = g_last_top;
+        }
+    }
     bool isnull;
     set_column(rc, "txid", FullTransactionIdGetDatum(GetTopFullTransactionId()), false);
     set_column(rc, "session_role", name_datum(GetUserNameFromId(GetSessionUserId(), true)), false);
@@ -152,7 +328,9 @@ RowContext open_log(const StatementFrame &frame)
     Datum rule = text_datum(frame.verdict.matched ? rule_name(frame.verdict.rule) : nullptr, &isnull);
     set_column(rc, "rule", rule, isnull);
     set_column(rc, "overridden", BoolGetDatum(frame.verdict.overridden), false);
-    Datum why = text_datum(reason()[0] ? reason() : nullptr, &isnull);
+    /* the reason is an admin's word: only on rows of statements run under the flag */
+    bool under_flag = frame.verdict.overridden || (reason()[0] != '\0' && flag_in_force());
+    Datum why = text_datum(under_flag && reason()[0] ? redact_secrets(reason()) : nullptr, &isnull);
     set_column(rc, "reason", why, isnull);
     return rc;
 }
@@ -173,7 +351,7 @@ void insert_row(RowContext &rc, const AuditRow &row)
     put(rc, rc.schema_name, row.schema_name);
     put(rc, rc.object_identity, row.object_identity);
     put(rc, rc.event, row.event);
-    put(rc, rc.detail, row.detail);
+    put(rc, rc.detail, redact_secrets(row.detail));
     if (rc.id != InvalidAttrNumber) {
         rc.nulls[rc.id - 1] = false;
         rc.values[rc.id - 1] = Int64GetDatum(nextval_internal(rc.seq, false));
@@ -184,38 +362,15 @@ void insert_row(RowContext &rc, const AuditRow &row)
     }
     HeapTuple tuple = heap_form_tuple(rc.desc, rc.values, rc.nulls);
     simple_heap_insert(rc.rel, tuple);
-
-    List *indexes = RelationGetIndexList(rc.rel);
-    if (indexes != NIL) {
-        TupleTableSlot *slot = MakeSingleTupleTableSlot(rc.desc, &TTSOpsHeapTuple);
-        ExecStoreHeapTuple(tuple, slot, false);
-        EState *estate = nullptr;
-        ListCell *lc;
-        foreach (lc, indexes) {
-            Relation index = index_open(lfirst_oid(lc), RowExclusiveLock);
-            IndexInfo *info = BuildIndexInfo(index);
-            if (info->ii_Predicate != NIL || info->ii_Expressions != NIL) {
-                if (estate == nullptr)
-                    estate = CreateExecutorState();
-                GetPerTupleExprContext(estate)->ecxt_scantuple = slot;
-            }
-            bool skip = false;
-            if (info->ii_Predicate != NIL) {
-                ExprState *pred = ExecPrepareQual(info->ii_Predicate, estate);
-                skip = !ExecQual(pred, GetPerTupleExprContext(estate));
-            }
-            if (!skip) {
-                Datum values[INDEX_MAX_KEYS];
-                bool isnull[INDEX_MAX_KEYS];
-                FormIndexDatum(info, slot, estate, values, isnull);
-                index_insert(index, values, isnull, &tuple->t_self, rc.rel,
-                             index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO, false, info);
-            }
-            index_close(index, NoLock);
-        }
-        if (estate != nullptr)
-            FreeExecutorState(estate);
-        ExecDropSingleTupleTableSlot(slot);
+    insert_index_entries(rc.rel, tuple);
+    if (rc.track_top != nullptr) {
+        ShownRow *shown = static_cast<ShownRow *>(MemoryContextAlloc(TopTransactionContext, sizeof(ShownRow)));
+        shown->tid = tuple->t_self;
+        shown->top = rc.track_top;
+        shown->hidden = false;
+        MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+        g_shown_rows = lappend(g_shown_rows, shown);
+        MemoryContextSwitchTo(old);
     }
     heap_freetuple(tuple);
 }
@@ -338,9 +493,14 @@ uint64 write_table_rewrite(RowContext &rc, const char *tag)
 
 void push_statement(const StatementFrame &frame)
 {
-    if (g_depth < kMaxFrames)
-        g_frames[g_depth] = frame;
-    g_depth++;
+    if (g_depth == g_capacity) {
+        int capacity = g_capacity ? g_capacity * 2 : 32;
+        g_frames = static_cast<StatementFrame *>(
+            g_frames ? repalloc(g_frames, sizeof(StatementFrame) * capacity)
+                     : MemoryContextAlloc(TopMemoryContext, sizeof(StatementFrame) * capacity));
+        g_capacity = capacity;
+    }
+    g_frames[g_depth++] = frame;
 }
 
 void pop_statement()
@@ -351,24 +511,27 @@ void pop_statement()
 
 const StatementFrame *current_statement()
 {
-    if (g_depth == 0 || g_depth > kMaxFrames)
-        return nullptr;
-    return &g_frames[g_depth - 1];
+    return g_depth > 0 ? &g_frames[g_depth - 1] : nullptr;
 }
 
 void note_statement_verdict(const Verdict &v)
 {
-    if (g_depth == 0 || g_depth > kMaxFrames || !v.matched)
+    if (g_depth == 0 || !v.matched)
         return;
     StatementFrame &f = g_frames[g_depth - 1];
     if (!f.verdict.matched || (v.overridden && !f.verdict.overridden))
         f.verdict = v;
 }
 
-void reset_statements()
+bool current_statement_logged()
 {
-    g_depth = 0;
-    g_internal = 0;
+    return g_depth > 0 && g_frames[g_depth - 1].audit == FrameAudit::logged;
+}
+
+void set_current_statement_audit(FrameAudit audit)
+{
+    if (g_depth > 0)
+        g_frames[g_depth - 1].audit = audit;
 }
 
 bool running_internal_sql() { return g_internal > 0; }

@@ -55,3 +55,33 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #else
 #define mg_qualified_name_list(s) stringToQualifiedNameList(s)
 #endif
+
+/* 15 added GRANT/REVOKE ON PARAMETER and ALTER DATABASE ... REFRESH COLLATION VERSION. */
+#if PG_VERSION_NUM >= 150000
+#define MG_HAVE_PARAMETER_ACL 1
+#define MG_HAVE_DB_REFRESH_COLLATION 1
+#else
+#define MG_HAVE_PARAMETER_ACL 0
+#define MG_HAVE_DB_REFRESH_COLLATION 0
+#endif
+
+/* 15 added heap_fetch()'s keep_buf argument. */
+#if PG_VERSION_NUM >= 150000
+#define mg_heap_fetch(rel, snap, tuple, buf) heap_fetch((rel), (snap), (tuple), (buf), false)
+#else
+#define mg_heap_fetch(rel, snap, tuple, buf) heap_fetch((rel), (snap), (tuple), (buf))
+#endif
+
+/* 16: simple_heap_update() reports whether the new version needs index entries. */
+#if PG_VERSION_NUM >= 160000
+#define MG_HEAP_UPDATE_REPORTS_INDEXES 1
+#else
+#define MG_HEAP_UPDATE_REPORTS_INDEXES 0
+#endif
+
+/* 16 replaced pg_namespace_aclcheck() by object_aclcheck(). */
+#if PG_VERSION_NUM >= 160000
+#define mg_namespace_aclcheck(nsp, role, mode) object_aclcheck(NamespaceRelationId, (nsp), (role), (mode))
+#else
+#define mg_namespace_aclcheck(nsp, role, mode) pg_namespace_aclcheck((nsp), (role), (mode))
+#endif

@@ -17,14 +17,22 @@ ExtState g_state = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
 bool g_valid = false;
 bool g_callbacks_registered = false;
 
+/* mg-lint: no-throw (invalidation callback: flips a flag) */
 void on_namespace_change(Datum, int, uint32)
 {
     g_valid = false;
 }
 
+/* mg-lint: no-throw (invalidation callback: flips a flag) */
 void on_relcache_change(Datum, Oid relid)
 {
-    if (!g_state.present || relid == InvalidOid || relid == g_state.ddl_log_oid)
+    /*
+     * While the state is incomplete (not installed, or CREATE EXTENSION has
+     * created the schema but not yet the log table, earlier in this very
+     * transaction) any new relation may be the missing piece.
+     */
+    if (!g_state.present || !OidIsValid(g_state.ddl_log_oid) || relid == InvalidOid ||
+        relid == g_state.ddl_log_oid)
         g_valid = false;
 }
 

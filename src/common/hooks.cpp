@@ -110,6 +110,7 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
         bool push = applies && !is_trivial_utility(stmt);
         if (!push) {
             run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+            audit_utility_done(stmt, frame);
             return;
         }
         if (audit_enabled())
@@ -193,6 +194,7 @@ void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int su
 }
 
 #if MG_HAVE_SHMEM_REQUEST_HOOK
+/* mg-lint: no-throw (C calls only; runs in the postmaster) */
 void mg_shmem_request()
 {
     if (prev_shmem_request)
@@ -208,6 +210,7 @@ void mg_shmem_startup()
     guarded("shmem startup", [] { blocked_log_init_shmem(); });
 }
 
+/* mg-lint: no-throw (resets counters, C calls only) */
 void mg_xact_callback(XactEvent event, void *)
 {
     switch (event) {
@@ -215,8 +218,7 @@ void mg_xact_callback(XactEvent event, void *)
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
-        reset_statements();
-        reset_scopes();
+        reset_scopes(); /* audit frames are popped by their own statements (they outlive internal commits) */
         break;
     default:
         break;
@@ -247,6 +249,7 @@ void install_hooks()
     blocked_log_request_shmem();
 #endif
     RegisterXactCallback(mg_xact_callback, nullptr);
+    install_audit_hooks();
     register_ext_state_callbacks();
     register_volume_callbacks();
     g_installed = true;

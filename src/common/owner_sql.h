@@ -1,17 +1,22 @@
 /*
  * owner_sql.h — running migrate_guard's own SQL as the owner of its tables.
  *
- * The audit log and the snapshot tables are written by roles that have no
- * right on them, so their INSERTs/DELETEs run as the tables' owner.  While
- * they do: SECURITY_RESTRICTED_OPERATION is set, search_path is pinned to
- * pg_catalog (so a caller's schema cannot shadow a function, operator or type
- * the statement uses), and the guard's hooks stand aside (the statements are
- * migrate_guard's own).  Everything is restored on the way out, and by
- * (sub)transaction abort when an error unwinds.
+ * The snapshot tables (row_count_snapshots, row_counts) are written, the
+ * audit log purged and stored counts read past their row-level security, by
+ * roles that have no right to do so themselves: those statements run through
+ * SPI as the owner of the extension's tables.  (Audit rows themselves are not
+ * written through SQL: audit_writer.cpp inserts them directly.)  While they
+ * run: SECURITY_RESTRICTED_OPERATION is set, search_path is pinned to
+ * pg_catalog, pg_temp (so a caller's schema cannot shadow a function,
+ * operator or type the statement uses), and the guard's hooks stand aside
+ * (the statements are migrate_guard's own).  Everything is restored on the
+ * way out: by PG_FINALLY when a PostgreSQL error unwinds, and the callback
+ * runs under mg::guarded(), so a C++ exception becomes such an error inside
+ * the PG_TRY instead of skipping the restore.
  */
 #pragma once
 
-#include "common/pg.h"
+#include "common/bridge.h"
 
 namespace mg {
 
@@ -31,7 +36,7 @@ void as_extension_owner(Fn &&fn)
     OwnerScope scope = enter_owner_scope();
     PG_TRY();
     {
-        fn();
+        guarded("as_extension_owner", fn);
     }
     PG_FINALLY();
     {

@@ -78,12 +78,14 @@ bool check_allow(bool *newval, void ** /*extra*/, GucSource source)
     });
 }
 
+/* mg-lint: no-throw (GUC assign hook: may not fail) */
 void assign_allow(bool newval, void * /*extra*/)
 {
     if (g_allow && !newval)
         ResetPlanCache();
 }
 
+/* mg-lint: no-throw (GUC assign hook: may not fail) */
 void assign_mode(int newval, void * /*extra*/)
 {
     if (newval != g_mode)
@@ -111,6 +113,7 @@ bool check_blocked(char **newval, void **extra, GucSource /*source*/)
     });
 }
 
+/* mg-lint: no-throw (GUC assign hook: may not fail) */
 void assign_blocked(const char * /*newval*/, void *extra)
 {
     RuleSet set = with_tamper(*static_cast<RuleSet *>(extra));

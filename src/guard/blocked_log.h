@@ -8,7 +8,8 @@
 
 namespace mg {
 
-constexpr int kBlockedCapacity = 1024; /* the contract asks for >= 1,000 */
+constexpr int kBlockedCapacity = 2048;   /* entries */
+constexpr int kBlockedAlwaysKept = 1000; /* the newest entries are never replaced (the contract's 1,000) */
 
 void blocked_log_request_shmem(); /* shmem_request_hook (or _PG_init < 15) */
 void blocked_log_init_shmem();    /* shmem_startup_hook */

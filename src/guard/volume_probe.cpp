@@ -346,6 +346,7 @@ bool guard_acts_here()
     return !IsBinaryUpgrade && IsTransactionState() && !running_internal_sql() && ext_state().present;
 }
 
+/* mg-lint: no-throw (transaction callback: resets pointers) */
 void forget_frames(XactEvent event, void *)
 {
     switch (event) {
@@ -363,6 +364,7 @@ void forget_frames(XactEvent event, void *)
     }
 }
 
+/* mg-lint: no-throw (subtransaction callback: unlinks list nodes) */
 void forget_subxact_frames(SubXactEvent event, SubTransactionId sub, SubTransactionId, void *)
 {
     if (event != SUBXACT_EVENT_ABORT_SUB)

@@ -16,16 +16,26 @@
  * runs as the caller); the others are kept with a NULL count and a note
  * (a NOTICE says how many were skipped).  Rows are stored as the owner of the
  * snapshot tables, which PUBLIC may read but not write.
+ *
+ * Exposure: a stored count is shown only to roles that may see it now
+ * (count_visible(): superusers, members of the admin role, and roles that may
+ * SELECT the table without row-level security restricting them).  The table
+ * migrate_guard.row_counts has a row-level security policy calling it, and
+ * compare_row_counts() reads the stored counts as the tables' owner and hides
+ * the ones the caller may not see (status SKIPPED).
  */
 #include "common/bridge.h"
 #include "common/ext_state.h"
 #include "common/owner_sql.h"
+#include "common/settings.h"
 #include "verify/verify_common.h"
 
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 }
 
@@ -42,12 +52,16 @@ struct Count {
 
 const char *const kTablesSql =
     "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, c.relkind, c.reltuples, "
-    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), "
+    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE') "
+    "       AND pg_catalog.has_any_column_privilege(c.oid, 'SELECT'), " /* count(*) needs no more */
     "       c.relispopulated, "
     "       c.relrowsecurity AND pg_catalog.row_security_active(c.oid) "
-    "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    " WHERE c.relkind IN ('r', 'm') AND " MG_SCOPE_SQL
+    "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+    " WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'm']::pg_catalog.\"char\"[]) AND " MG_SCOPE_SQL
     " ORDER BY 1";
+
+/* Labels are unique (a btree index): this many characters always fit in it. */
+constexpr int kMaxLabelChars = 256;
 
 constexpr int kBatch = 100; /* tables per UNION ALL query */
 
@@ -95,7 +109,7 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
         for (int j = start; j < end; j++)
             appendStringInfo(&sql, "%sSELECT %d, pg_catalog.count(*) FROM %s", j > start ? " UNION ALL " : "",
                              j, out[to_count[j]].table_name);
-        int rc = SPI_execute(sql.data, true, 0);
+        int rc = spi_exec(sql.data, 0, nullptr, nullptr, nullptr, true);
         if (rc != SPI_OK_SELECT)
             elog(ERROR, "migrate_guard: counting rows failed: %s", SPI_result_code_string(rc));
         for (uint64 r = 0; r < SPI_processed; r++) {
@@ -123,14 +137,16 @@ int64 resolve_snapshot(const char *which, const char *argname)
 {
     Oid types[1] = {TEXTOID};
     Datum values[1] = {CStringGetTextDatum(which)};
-    int rc = SPI_execute_with_args(
-        "SELECT snapshot_id FROM migrate_guard.row_count_snapshots WHERE label = $1 "
+    int rc = spi_exec(
+        "SELECT snapshot_id FROM migrate_guard.row_count_snapshots WHERE label OPERATOR(pg_catalog.=) $1 "
         "UNION ALL "
         "SELECT snapshot_id FROM migrate_guard.row_count_snapshots "
-        " WHERE $1 ~ '^[0-9]{1,18}$' AND snapshot_id = $1::bigint "
-        "   AND NOT EXISTS (SELECT FROM migrate_guard.row_count_snapshots WHERE label = $1) "
+        " WHERE $1 OPERATOR(pg_catalog.~) '^[0-9]{1,18}$' "
+        "   AND snapshot_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8 "
+        "   AND NOT EXISTS (SELECT FROM migrate_guard.row_count_snapshots "
+        "                    WHERE label OPERATOR(pg_catalog.=) $1) "
         "LIMIT 1",
-        1, types, values, nullptr, true, 0);
+        1, types, values, nullptr, true);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: could not look up snapshot: %s", SPI_result_code_string(rc));
     if (SPI_processed == 0)
@@ -142,15 +158,23 @@ int64 resolve_snapshot(const char *which, const char *argname)
     return DatumGetInt64(spi_datum(0, 1, &isnull));
 }
 
-/* The stored counts of a snapshot, ordered by table name. */
+/*
+ * The stored counts of a snapshot, ordered by table name; counts the caller
+ * may not see are hidden (read as the tables' owner, which row-level security
+ * does not filter, so that every table of the snapshot is listed).
+ */
 Count *load_snapshot(int64 id, int *n)
 {
     Oid types[1] = {INT8OID};
     Datum values[1] = {Int64GetDatum(id)};
-    int rc = SPI_execute_with_args(
-        "SELECT table_name, row_count, note FROM migrate_guard.row_counts WHERE snapshot_id = $1 "
-        "ORDER BY table_name COLLATE \"C\"",
-        1, types, values, nullptr, true, 0);
+    int rc = 0;
+    as_extension_owner([&] {
+        rc = SPI_execute_with_args(
+            "SELECT table_name, row_count, note FROM migrate_guard.row_counts "
+            " WHERE snapshot_id OPERATOR(pg_catalog.=) $1 "
+            "ORDER BY table_name COLLATE pg_catalog.\"C\"",
+            1, types, values, nullptr, true, 0);
+    });
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: could not read snapshot: %s", SPI_result_code_string(rc));
     *n = static_cast<int>(SPI_processed);
@@ -163,6 +187,13 @@ Count *load_snapshot(int64 id, int *n)
         out[i].count = isnull ? 0 : DatumGetInt64(d);
         out[i].note = spi_text(i, 3);
     }
+    for (int i = 0; i < *n; i++) {
+        if (out[i].has_count && !count_visible(out[i].table_name)) {
+            out[i].has_count = false;
+            out[i].count = 0;
+            out[i].note = "hidden: you may not SELECT from this table";
+        }
+    }
     return out;
 }
 
@@ -170,8 +201,9 @@ ArrayType *snapshot_schemas(int64 id)
 {
     Oid types[1] = {INT8OID};
     Datum values[1] = {Int64GetDatum(id)};
-    int rc = SPI_execute_with_args("SELECT schemas FROM migrate_guard.row_count_snapshots WHERE snapshot_id = $1",
-                                   1, types, values, nullptr, true, 0);
+    int rc = spi_exec("SELECT schemas FROM migrate_guard.row_count_snapshots "
+                      " WHERE snapshot_id OPERATOR(pg_catalog.=) $1",
+                      1, types, values, nullptr, true);
     if (rc != SPI_OK_SELECT || SPI_processed != 1)
         elog(ERROR, "migrate_guard: could not read snapshot %lld", static_cast<long long>(id));
     bool isnull;
@@ -198,12 +230,20 @@ MG_SQL_FUNCTION(mg_snapshot_row_counts)
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 
+    if (label != nullptr) {
+        int chars = pg_mbstrlen(label);
+        if (chars > kMaxLabelChars)
+            ereport(ERROR, (errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+                            errmsg("migrate_guard: label is too long (%d characters; at most %d)", chars,
+                                   kMaxLabelChars),
+                            errhint("Use a shorter label, e.g. a ticket number and a date.")));
+    }
     spi_connect_or_fail();
     if (label != nullptr) {
         Oid types[1] = {TEXTOID};
         Datum values[1] = {CStringGetTextDatum(label)};
-        SPI_execute_with_args("SELECT FROM migrate_guard.row_count_snapshots WHERE label = $1", 1, types, values,
-                              nullptr, true, 0);
+        spi_exec("SELECT FROM migrate_guard.row_count_snapshots WHERE label OPERATOR(pg_catalog.=) $1", 1, types,
+                 values, nullptr, true);
         if (SPI_processed > 0)
             ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
                             errmsg("migrate_guard: a row-count snapshot labelled \"%s\" already exists", label),
@@ -238,7 +278,9 @@ MG_SQL_FUNCTION(mg_snapshot_row_counts)
     Oid ctypes[4] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
     Datum cvalues[4] = {Int64GetDatum(id), text_array(names, n), text_array(count_text, n), text_array(notes, n)};
     rc = run_as_owner("INSERT INTO migrate_guard.row_counts(snapshot_id, table_name, row_count, note) "
-                      "SELECT $1, t, c::bigint, note FROM unnest($2, $3, $4) u(t, c, note)",
+                      "SELECT $1, t, c::pg_catalog.int8, note "
+                      "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) "
+                      "       u(t, c, note)",
                       4, ctypes, cvalues, nullptr);
     if (rc != SPI_OK_INSERT)
         elog(ERROR, "migrate_guard: could not store the counts: %s", SPI_result_code_string(rc));
@@ -317,4 +359,37 @@ MG_SQL_FUNCTION(mg_compare_row_counts)
     if (skipped > 0)
         ereport(NOTICE, (errmsg("migrate_guard: %d table(s) skipped: you may not SELECT from them", skipped)));
     return (Datum) 0;
+}
+
+namespace mg {
+
+bool count_visible(const char *table_name)
+{
+    Oid user = GetUserId();
+    if (role_may_unlock(user))
+        return true;
+    const char *problem = nullptr;
+    RangeVar *rv = table_name ? relation_name(table_name, &problem) : nullptr;
+    if (rv == nullptr || rv->schemaname == nullptr)
+        return false; /* the snapshots store schema-qualified names */
+    /* looked up by hand: a schema the role may not use is "not visible", not an error */
+    Oid nsp = get_namespace_oid(rv->schemaname, true);
+    if (!OidIsValid(nsp) || mg_namespace_aclcheck(nsp, user, ACL_USAGE) != ACLCHECK_OK)
+        return false;
+    Oid relid = get_relname_relid(rv->relname, nsp);
+    if (!OidIsValid(relid))
+        return false; /* gone: nobody but the admins knew its count */
+    if (pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK &&
+        pg_attribute_aclcheck_all(relid, user, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
+        return false;
+    /* a role restricted by row-level security never counted every row */
+    return check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+}
+
+} // namespace mg
+
+/* migrate_guard._count_visible(table_name text): the row-level security policy of row_counts */
+MG_SQL_FUNCTION(mg_count_visible)
+{
+    PG_RETURN_BOOL(count_visible(text_to_cstring(PG_GETARG_TEXT_PP(0))));
 }

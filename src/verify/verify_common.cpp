@@ -5,6 +5,7 @@
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
 #include "utils/array.h"
 }
 
@@ -46,12 +47,33 @@ Datum spi_datum(int row, int col, bool *isnull)
     return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
+RangeVar *relation_name(const char *text, const char **problem)
+{
+    List *names = NIL;
+    if (!SplitIdentifierString(pstrdup(text), '.', &names) || names == NIL) {
+        *problem = "is not a valid name (quote names with double quotes, e.g. \"Order Items\")";
+        return nullptr;
+    }
+    int n = list_length(names);
+    if (n > 3) {
+        *problem = "has too many dotted parts (at most database.schema.table)";
+        return nullptr;
+    }
+    if (n == 3 && strcmp(static_cast<char *>(linitial(names)), get_database_name(MyDatabaseId)) != 0) {
+        *problem = "names another database";
+        return nullptr;
+    }
+    const char *rel = static_cast<char *>(llast(names));
+    const char *schema = n >= 2 ? static_cast<char *>(list_nth(names, n - 2)) : nullptr;
+    return makeRangeVar(schema ? pstrdup(schema) : nullptr, pstrdup(rel), -1);
+}
+
 void spi_query_with_schemas(const char *sql, ArrayType *schemas)
 {
     Oid types[1] = {TEXTARRAYOID};
     Datum values[1] = {PointerGetDatum(schemas)};
     char nulls[2] = {schemas ? ' ' : 'n', '\0'};
-    int rc = SPI_execute_with_args(sql, 1, types, values, nulls, true, 0);
+    int rc = spi_exec(sql, 1, types, values, nulls, true);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: catalog query failed: %s", SPI_result_code_string(rc));
 }

@@ -2,10 +2,15 @@
  * verify_common.h — what the verification functions share: the default scope
  * (user tables outside system schemas, temporary schemas and migrate_guard),
  * the schemas[] argument, SPI plumbing and result rows.
+ *
+ * Every SQL text the verification functions run goes through spi_exec()
+ * (common/pinned_sql.h: search_path pinned to pg_catalog, pg_temp) and is
+ * written schema-qualified besides.
  */
 #pragma once
 
 #include "common/pg.h"
+#include "common/pinned_sql.h"
 
 namespace mg {
 
@@ -13,15 +18,34 @@ namespace mg {
  * SQL predicate on a pg_namespace alias `n`: user schemas, limited to the
  * text[] parameter $1 when it is not NULL.
  */
-#define MG_SCOPE_SQL                                                                   \
-    "n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'migrate_guard') " \
-    "AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))"
+#define MG_SCOPE_SQL                                                                                    \
+    "n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_%' "                                                       \
+    "AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['information_schema', 'migrate_guard']::pg_catalog.name[]) " \
+    "AND ($1::pg_catalog.text[] IS NULL "                                                                 \
+    "     OR n.nspname::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[]))"
 
 /* ERROR naming the first schema of `schemas` that does not exist (NULL: all). */
 void check_schemas_exist(ArrayType *schemas);
 
 /* SPI_connect() or ERROR. */
 void spi_connect_or_fail();
+
+/*
+ * A relation name as written by a user ("orders", "shop.orders",
+ * "\"Order Items\""), split the way PostgreSQL splits it; nullptr with
+ * *problem set when it is malformed (bad quoting, more than
+ * database.schema.table, another database).
+ */
+RangeVar *relation_name(const char *text, const char **problem);
+
+/*
+ * May the current role see the stored row count of `table_name` (a
+ * schema-qualified name as the snapshots store it)?  Superusers and members
+ * of the admin role may; other roles only for a table that exists, whose
+ * schema they may use, that they may SELECT from (the table or a column), and
+ * that row-level security does not restrict for them.
+ */
+bool count_visible(const char *table_name);
 
 /* Value of column `col` (1-based) of SPI row `row`, or nullptr for NULL. */
 char *spi_text(int row, int col);

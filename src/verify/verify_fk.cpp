@@ -10,11 +10,14 @@
  *
  *   PASS     the key matches its expectation (or has none and nothing to warn about)
  *   FAIL     ON DELETE differs from the expectation
- *   MISSING  an expectation no key matches
+ *   MISSING  an expectation no key matches (a general expectation beside a
+ *            specific one for the same pair, and an expectation given twice,
+ *            match the same keys: neither is MISSING while a key exists)
  *   WARN     no expectation, and ON DELETE CASCADE, NOT VALID, or no index
  *            leading with the referencing columns
  *
  * Malformed expectations are an ERROR naming the element; nothing is skipped.
+ * Two expectations for the same key that disagree are an ERROR naming both.
  */
 #include "common/bridge.h"
 #include "verify/verify_common.h"
@@ -77,7 +80,7 @@ struct Expectation {
     char **columns;         /* nullptr: every key from table to references */
     int ncolumns;
     const char *on_delete;  /* normalized */
-    bool used;
+    bool matched;           /* some key falls under it */
 };
 
 struct ForeignKey {
@@ -144,19 +147,25 @@ char *column_list(char **cols, int n)
 Expectation *load_expectations(Jsonb *expected, const char *source, Datum ids, bool have_ids, int *count)
 {
     static const char *const sql =
-        "SELECT e.ord::int, pg_catalog.jsonb_typeof(e.value), "
-        "       CASE WHEN pg_catalog.jsonb_typeof(e.value) = 'object' THEN "
+        "SELECT e.ord::pg_catalog.int4, pg_catalog.jsonb_typeof(e.value), "
+        "       CASE WHEN pg_catalog.jsonb_typeof(e.value) OPERATOR(pg_catalog.=) 'object' THEN "
         "         (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.jsonb_object_keys(e.value) k "
-        "           WHERE k NOT IN ('table', 'columns', 'references', 'on_delete')) END, "
-        "       pg_catalog.jsonb_typeof(e.value->'table'), e.value->>'table', "
-        "       pg_catalog.jsonb_typeof(e.value->'references'), e.value->>'references', "
-        "       pg_catalog.jsonb_typeof(e.value->'on_delete'), e.value->>'on_delete', "
-        "       pg_catalog.jsonb_typeof(e.value->'columns'), "
-        "       CASE WHEN pg_catalog.jsonb_typeof(e.value->'columns') = 'array' THEN "
-        "         (SELECT pg_catalog.bool_and(pg_catalog.jsonb_typeof(c) = 'string') "
-        "            FROM pg_catalog.jsonb_array_elements(e.value->'columns') c) END, "
-        "       CASE WHEN pg_catalog.jsonb_typeof(e.value->'columns') = 'array' THEN "
-        "         ARRAY(SELECT c FROM pg_catalog.jsonb_array_elements_text(e.value->'columns') "
+        "           WHERE k OPERATOR(pg_catalog.<>) ALL "
+        "                 (ARRAY['table', 'columns', 'references', 'on_delete']::pg_catalog.text[])) END, "
+        "       pg_catalog.jsonb_typeof(e.value OPERATOR(pg_catalog.->) 'table'), "
+        "       e.value OPERATOR(pg_catalog.->>) 'table', "
+        "       pg_catalog.jsonb_typeof(e.value OPERATOR(pg_catalog.->) 'references'), "
+        "       e.value OPERATOR(pg_catalog.->>) 'references', "
+        "       pg_catalog.jsonb_typeof(e.value OPERATOR(pg_catalog.->) 'on_delete'), "
+        "       e.value OPERATOR(pg_catalog.->>) 'on_delete', "
+        "       pg_catalog.jsonb_typeof(e.value OPERATOR(pg_catalog.->) 'columns'), "
+        "       CASE WHEN pg_catalog.jsonb_typeof(e.value OPERATOR(pg_catalog.->) 'columns') "
+        "                 OPERATOR(pg_catalog.=) 'array' THEN "
+        "         (SELECT pg_catalog.bool_and(pg_catalog.jsonb_typeof(c) OPERATOR(pg_catalog.=) 'string') "
+        "            FROM pg_catalog.jsonb_array_elements(e.value OPERATOR(pg_catalog.->) 'columns') c) END, "
+        "       CASE WHEN pg_catalog.jsonb_typeof(e.value OPERATOR(pg_catalog.->) 'columns') "
+        "                 OPERATOR(pg_catalog.=) 'array' THEN "
+        "         ARRAY(SELECT c FROM pg_catalog.jsonb_array_elements_text(e.value OPERATOR(pg_catalog.->) 'columns') "
         "               WITH ORDINALITY x(c, o) ORDER BY o) END "
         "  FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY e(value, ord) ORDER BY 1";
 
@@ -167,7 +176,7 @@ Expectation *load_expectations(Jsonb *expected, const char *source, Datum ids, b
                                 "\"on_delete\": \"RESTRICT\"}]")));
     Oid types[1] = {JSONBOID};
     Datum values[1] = {JsonbPGetDatum(expected)};
-    int rc = SPI_execute_with_args(sql, 1, types, values, nullptr, true, 0);
+    int rc = spi_exec(sql, 1, types, values, nullptr, true);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: could not read the expectations: %s", SPI_result_code_string(rc));
 
@@ -215,9 +224,22 @@ Expectation *load_expectations(Jsonb *expected, const char *source, Datum ids, b
         const char *names[2] = {table, references};
         Oid *oids[2] = {&e.table, &e.references};
         const char **resolved[2] = {&e.table_name, &e.references_name};
+        const char *keys_named[2] = {"table", "references"};
         for (int k = 0; k < 2; k++) {
-            List *qualified = mg_qualified_name_list(names[k]);
-            Oid relid = RangeVarGetRelid(makeRangeVarFromNameList(qualified), NoLock, true);
+            const char *problem = nullptr;
+            RangeVar *rv = relation_name(names[k], &problem);
+            if (rv == nullptr)
+                bad_expectation(e.label, psprintf("\"%s\": \"%s\" %s", keys_named[k], names[k], problem),
+                                "Names are table, schema.table or database.schema.table (this database); "
+                                "unqualified names follow search_path.");
+            if (rv->schemaname != nullptr) {
+                Oid nsp = get_namespace_oid(rv->schemaname, true);
+                if (OidIsValid(nsp) && mg_namespace_aclcheck(nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+                    bad_expectation(e.label, psprintf("\"%s\": permission denied for schema %s", keys_named[k],
+                                                      quote_identifier(rv->schemaname)),
+                                    "Ask for USAGE on the schema, or leave the expectation out.");
+            }
+            Oid relid = RangeVarGetRelid(rv, NoLock, true);
             if (!OidIsValid(relid))
                 bad_expectation(e.label, psprintf("table \"%s\" does not exist", names[k]),
                                 "Names may be schema-qualified; unqualified names follow search_path.");
@@ -239,13 +261,13 @@ Expectation *load_expectations(Jsonb *expected, const char *source, Datum ids, b
 
 Expectation *expectations_from_table(int *count)
 {
-    int rc = SPI_execute(
+    int rc = spi_exec(
         "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object("
         "'table', \"table\", 'columns', pg_catalog.to_jsonb(columns), 'references', \"references\", "
-        "'on_delete', on_delete)) ORDER BY id), '[]'), "
-        "COALESCE(pg_catalog.array_agg(id::text ORDER BY id), '{}') "
+        "'on_delete', on_delete)) ORDER BY id), '[]'::pg_catalog.jsonb), "
+        "COALESCE(pg_catalog.array_agg(id::pg_catalog.text ORDER BY id), '{}'::pg_catalog.text[]) "
         "FROM migrate_guard.fk_expectations",
-        true, 0);
+        0, nullptr, nullptr, nullptr, true);
     if (rc != SPI_OK_SELECT || SPI_processed != 1)
         elog(ERROR, "migrate_guard: could not read migrate_guard.fk_expectations");
     bool isnull;
@@ -257,23 +279,33 @@ Expectation *expectations_from_table(int *count)
 ForeignKey *load_foreign_keys(int *count)
 {
     static const char *const sql =
-        "SELECT c.conrelid, c.confrelid, pg_catalog.format('%I.%I', n.nspname, r.relname), c.conname::text, "
-        "       pg_catalog.format('%I.%I', fn.nspname, fr.relname), c.confdeltype, c.confupdtype, c.convalidated, "
-        "       ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(attnum, o) "
-        "               JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.o), "
-        "       ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY k(attnum, o) "
-        "               JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.o), "
+        "SELECT c.conrelid, c.confrelid, pg_catalog.format('%I.%I', n.nspname, r.relname), "
+        "       c.conname::pg_catalog.text, pg_catalog.format('%I.%I', fn.nspname, fr.relname), "
+        "       c.confdeltype, c.confupdtype, c.convalidated, "
+        "       ARRAY(SELECT a.attname::pg_catalog.text "
+        "               FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(attnum, o) "
+        "               JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid "
+        "                                             AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
+        "              ORDER BY k.o), "
+        "       ARRAY(SELECT a.attname::pg_catalog.text "
+        "               FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY k(attnum, o) "
+        "               JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid "
+        "                                             AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
+        "              ORDER BY k.o), "
         "       EXISTS (SELECT FROM pg_catalog.pg_index i "
-        "                WHERE i.indrelid = c.conrelid AND i.indisvalid AND i.indpred IS NULL "
-        "                  AND i.indnkeyatts >= pg_catalog.cardinality(c.conkey) "
-        "                  AND (i.indkey::int2[])[0:pg_catalog.cardinality(c.conkey) - 1] @> c.conkey "
-        "                  AND (i.indkey::int2[])[0:pg_catalog.cardinality(c.conkey) - 1] <@ c.conkey) "
+        "                WHERE i.indrelid OPERATOR(pg_catalog.=) c.conrelid AND i.indisvalid "
+        "                  AND i.indpred IS NULL "
+        "                  AND i.indnkeyatts OPERATOR(pg_catalog.>=) pg_catalog.cardinality(c.conkey) "
+        "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
+        "                      OPERATOR(pg_catalog.@>) c.conkey "
+        "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
+        "                      OPERATOR(pg_catalog.<@) c.conkey) "
         "  FROM pg_catalog.pg_constraint c "
-        "  JOIN pg_catalog.pg_class r ON r.oid = c.conrelid "
-        "  JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace "
-        "  JOIN pg_catalog.pg_class fr ON fr.oid = c.confrelid "
-        "  JOIN pg_catalog.pg_namespace fn ON fn.oid = fr.relnamespace "
-        " WHERE c.contype = 'f' AND c.conparentid = 0 AND " MG_SCOPE_SQL;
+        "  JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) c.conrelid "
+        "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace "
+        "  JOIN pg_catalog.pg_class fr ON fr.oid OPERATOR(pg_catalog.=) c.confrelid "
+        "  JOIN pg_catalog.pg_namespace fn ON fn.oid OPERATOR(pg_catalog.=) fr.relnamespace "
+        " WHERE c.contype OPERATOR(pg_catalog.=) 'f' AND c.conparentid OPERATOR(pg_catalog.=) 0 AND " MG_SCOPE_SQL;
     spi_query_with_schemas(sql, nullptr);
     int n = static_cast<int>(SPI_processed);
     ForeignKey *out = static_cast<ForeignKey *>(palloc0(sizeof(ForeignKey) * (n > 0 ? n : 1)));
@@ -296,22 +328,59 @@ ForeignKey *load_foreign_keys(int *count)
     return out;
 }
 
-/* The expectation that applies to a key: one naming its columns wins. */
+/* Does the expectation select the key (same pair, and same columns when it names them)? */
+bool selects(const Expectation &e, const ForeignKey &k)
+{
+    return e.table == k.table && e.references == k.references &&
+           (e.columns == nullptr || same_columns(e.columns, e.ncolumns, k.columns, k.ncolumns));
+}
+
+/*
+ * The expectation that applies to a key: one naming its columns wins over a
+ * general one.  Every expectation that selects the key is matched (so none of
+ * them is reported MISSING).
+ */
 Expectation *expectation_for(const ForeignKey &k, Expectation *exps, int nexps)
 {
-    Expectation *general = nullptr;
+    Expectation *general = nullptr, *specific = nullptr;
     for (int i = 0; i < nexps; i++) {
         Expectation &e = exps[i];
-        if (e.table != k.table || e.references != k.references)
+        if (!selects(e, k))
             continue;
-        if (e.columns == nullptr) {
-            if (general == nullptr)
-                general = &e;
-        } else if (same_columns(e.columns, e.ncolumns, k.columns, k.ncolumns)) {
-            return &e;
+        e.matched = true;
+        if (e.columns != nullptr) {
+            if (specific == nullptr)
+                specific = &e;
+        } else if (general == nullptr) {
+            general = &e;
         }
     }
-    return general;
+    return specific ? specific : general;
+}
+
+bool same_selector(const Expectation &a, const Expectation &b)
+{
+    if (a.table != b.table || a.references != b.references || (a.columns == nullptr) != (b.columns == nullptr))
+        return false;
+    return a.columns == nullptr || same_columns(a.columns, a.ncolumns, b.columns, b.ncolumns);
+}
+
+/* Two expectations for the same key that disagree: which one holds is not known. */
+void check_contradictions(const Expectation *exps, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (same_selector(exps[i], exps[j]) && strcmp(exps[i].on_delete, exps[j].on_delete) != 0)
+                ereport(ERROR,
+                        (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                         errmsg("migrate_guard: %s contradicts %s", exps[i].label, exps[j].label),
+                         errdetail("Both are about the foreign keys from %s%s%s%s to %s; one expects ON DELETE %s, "
+                                   "the other ON DELETE %s.",
+                                   exps[i].table_name, exps[i].columns ? " (" : "",
+                                   exps[i].columns ? column_list(exps[i].columns, exps[i].ncolumns) : "",
+                                   exps[i].columns ? ")" : "", exps[i].references_name, exps[i].on_delete,
+                                   exps[j].on_delete),
+                         errhint("Keep one of them.")));
 }
 
 OutRow judge_key(const ForeignKey &k, Expectation *e)
@@ -320,7 +389,6 @@ OutRow judge_key(const ForeignKey &k, Expectation *e)
                 action_name(k.on_delete), action_name(k.on_update), nullptr, nullptr, nullptr};
     const char *not_valid = k.validated ? "" : "; the constraint is NOT VALID (existing rows were never checked)";
     if (e != nullptr) {
-        e->used = true;
         r.expected_on_delete = e->on_delete;
         bool match = strcmp(e->on_delete, r.on_delete) == 0;
         r.status = match ? "PASS" : "FAIL";
@@ -395,6 +463,7 @@ MG_SQL_FUNCTION(mg_verify_fk_rules)
     int nexps = 0, nkeys = 0;
     Expectation *exps = expected ? load_expectations(expected, "expected", (Datum) 0, false, &nexps)
                                  : expectations_from_table(&nexps);
+    check_contradictions(exps, nexps);
     ForeignKey *keys = load_foreign_keys(&nkeys);
 
     int nrows = 0;
@@ -403,7 +472,7 @@ MG_SQL_FUNCTION(mg_verify_fk_rules)
         rows[nrows++] = judge_key(keys[i], expectation_for(keys[i], exps, nexps));
     for (int i = 0; i < nexps; i++) {
         const Expectation &e = exps[i];
-        if (e.used)
+        if (e.matched)
             continue;
         rows[nrows++] = OutRow{e.table_name, nullptr, e.references_name, e.columns, nullptr, e.ncolumns, 0,
                                nullptr, nullptr, e.on_delete, "MISSING",

@@ -19,9 +19,10 @@ namespace {
 
 const char *const kRlsSql =
     "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relrowsecurity, c.relforcerowsecurity, "
-    "       (SELECT count(*) FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid)::int "
-    "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    " WHERE c.relkind IN ('r', 'p') AND " MG_SCOPE_SQL
+    "       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_policy p "
+    "         WHERE p.polrelid OPERATOR(pg_catalog.=) c.oid)::pg_catalog.int4 "
+    "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+    " WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[]) AND " MG_SCOPE_SQL
     " ORDER BY 1";
 
 } // namespace

@@ -50,6 +50,21 @@ CREATE TABLE perm_typed OF perm;
 SELECT rule, object_identity, statement FROM migrate_guard.blocked_attempts
  WHERE database_name = current_database() ORDER BY attempt;
 
+-- nested deeper than any fixed bound (70 utility statements deep: DO blocks
+-- running a function running a DO block ...), still judged
+CREATE FUNCTION nest(n int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF n > 0 THEN
+    EXECUTE format('DO $d$ BEGIN PERFORM nest(%s); END $d$', n - 1);
+  ELSE
+    ALTER TABLE t OF pg_temp.c;
+  END IF;
+END $$;
+\set VERBOSITY terse
+SELECT nest(70);
+\set VERBOSITY default
+DROP FUNCTION nest(int);
+
 -- nothing of it happened: DISCARD TEMP leaves every permanent object in place
 DISCARD TEMP;
 SELECT count(*) AS t_rows FROM t;

@@ -12,9 +12,26 @@ extern "C" {
 namespace mg {
 namespace {
 
-constexpr int kMaxScopes = 64;
-UtilityScope g_scopes[kMaxScopes];
+/*
+ * One scope per utility statement being run, innermost last.  The array
+ * grows with the nesting (DO blocks and functions running DDL can nest as
+ * deep as the stack allows): a scope that could not be recorded would let a
+ * statement drop or create objects unjudged.
+ */
+UtilityScope *g_scopes = nullptr;
+int g_capacity = 0;
 int g_depth = 0;
+
+void reserve_scope(int depth)
+{
+    if (depth < g_capacity)
+        return;
+    int capacity = g_capacity == 0 ? 16 : g_capacity * 2;
+    size_t bytes = sizeof(UtilityScope) * static_cast<size_t>(capacity);
+    g_scopes = static_cast<UtilityScope *>(g_scopes == nullptr ? MemoryContextAlloc(TopMemoryContext, bytes)
+                                                                : repalloc(g_scopes, bytes));
+    g_capacity = capacity;
+}
 
 bool cmd_cascades(const AlterTableCmd *cmd)
 {
@@ -47,7 +64,8 @@ bool statement_cascades(const Node *stmt)
 
 int open_scope(Node *stmt, const char *source, int location, int length, bool warned)
 {
-    if (g_depth < kMaxScopes) {
+    reserve_scope(g_depth); /* before anything changes: an out-of-memory ERROR leaves the depth as it was */
+    {
         UtilityScope &s = g_scopes[g_depth];
         s.stmt = stmt;
         s.source = source;
@@ -87,9 +105,7 @@ void close_scope(int depth, bool completed)
 
 UtilityScope *current_scope()
 {
-    if (g_depth == 0 || g_depth > kMaxScopes)
-        return nullptr;
-    return &g_scopes[g_depth - 1];
+    return g_depth > 0 ? &g_scopes[g_depth - 1] : nullptr;
 }
 
 void reset_scopes()

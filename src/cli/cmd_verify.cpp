@@ -46,13 +46,13 @@ int run_verify(const Options &o)
                          "FROM migrate_guard.verify_rls($1)",
                          {schemas});
 
-    StatusSection fk_section{"FK rules (verify_fk_rules)", {}};
+    StatusSection fk_section{"FK rules (verify_fk_rules)", "fk rules", {}};
     for (size_t i = 0; i < fk.rows.size(); i++)
         fk_section.items.push_back({fk.text(i, "table_name", "(no table)") + column_list(fk.value(i, "columns")) +
                                         " -> " + fk.text(i, "referenced_table", "(no table)") +
                                         column_list(fk.value(i, "referenced_columns")),
                                     fk.text(i, "status"), fk.text(i, "detail")});
-    StatusSection rls_section{"RLS (verify_rls)", {}};
+    StatusSection rls_section{"RLS (verify_rls)", "rls", {}};
     for (size_t i = 0; i < rls.rows.size(); i++)
         rls_section.items.push_back(
             {rls.text(i, "table_name", "(no table)"), rls.text(i, "status"), rls.text(i, "detail")});

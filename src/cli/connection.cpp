@@ -98,8 +98,8 @@ void Connection::require_extension()
                     "SELECT extversion FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) $1",
                     {{std::string("migrate_guard"), oid::TEXT}});
     if (t.rows.empty())
-        throw CliError("migrate_guard is not installed in " + describe() +
-                       " (CREATE EXTENSION migrate_guard, with the library in shared_preload_libraries)");
+        throw CliError("migrate_guard is not installed in " + where() + (which_.empty() ? "" : " (" + which_ + ")") +
+                       ": CREATE EXTENSION migrate_guard, with the library in shared_preload_libraries");
 }
 
 Table Connection::query(const std::string &what, const char *sql, const std::vector<Param> &params)
@@ -127,8 +127,8 @@ Table Connection::query(const std::string &what, const char *sql, const std::vec
         if (const char *hint = PQresultErrorField(res.get(), PG_DIAG_MESSAGE_HINT))
             msg += " HINT: " + one_line(hint);
         if (std::string(sqlstate) == "42883")
-            msg += " (is migrate_guard in " + database() +
-                   " older than this client? ALTER EXTENSION migrate_guard UPDATE)";
+            msg += " (is migrate_guard in database \"" + database() +
+                   "\" older than this client? ALTER EXTENSION migrate_guard UPDATE)";
         throw CliError(msg);
     }
     Table t;

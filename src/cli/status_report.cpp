@@ -89,7 +89,7 @@ void print_status_github(const std::vector<StatusSection> &sections, const std::
             int r = rank(i.status);
             if (r == 0)
                 continue;
-            std::string title = what + ": " + (s.title.empty() ? "" : s.title + ": ") + i.name;
+            std::string title = what + (s.key.empty() ? "" : " " + s.key) + ": " + i.name;
             emit(github_annotation(r == 1 ? "warning" : "error", {{"title", title}},
                                    (i.status.empty() ? "(no status)" : i.status) + ": " + i.detail));
         }

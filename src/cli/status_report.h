@@ -16,6 +16,7 @@ struct StatusItem {
 
 struct StatusSection {
     std::string title; // "" when the report has one section
+    std::string key;   // short name in GitHub annotation titles ("fk rules"); "" when one section
     std::vector<StatusItem> items;
 };
 

@@ -528,3 +528,154 @@ TEST_F(Cli, ColourOnlyOnATerminalAndNotWithNoColor)
 }
 
 } // namespace
+
+namespace {
+
+// ---------------------------------------------------------------- diff
+
+TEST_F(Cli, DiffIdenticalDifferentNarrowedAndFormats)
+{
+    // mg_cli_pass and mg_cli_b were built by the same script
+    CliRun same = run_cli({"diff", dsn("mg_cli_pass"), dsn("mg_cli_b")});
+    EXPECT_EQ(same.code, 0) << same.out << same.err;
+    EXPECT_EQ(same.err, "");
+    EXPECT_EQ(same.out, "diff: no differences between A (database \"mg_cli_pass\" at " + test_host() + ":" +
+                            test_port() + ") and B (database \"mg_cli_b\" at " + test_host() + ":" + test_port() +
+                            ")\n");
+    CliRun same_json = run_cli({"diff", "--format=json", dsn("mg_cli_pass"), dsn("mg_cli_b")});
+    EXPECT_EQ(same_json.code, 0);
+    EXPECT_EQ(json_field(same_json.out, "{identical}"), "true");
+    EXPECT_EQ(json_field(same_json.out, "{differences}"), "[]");
+    EXPECT_EQ(json_field(same_json.out, "{b,database}"), "mg_cli_b");
+
+    // drift in B: RLS turned off (danger), a table "a%b" added (info), a schema of its own
+    Session b("dbname=mg_cli_b user=postgres");
+    Result r = b.exec("BEGIN; SET LOCAL migrate_guard.allow_destructive = on;"
+                      "ALTER TABLE posts DISABLE ROW LEVEL SECURITY; CREATE TABLE \"a%b\"(id int);"
+                      "CREATE SCHEMA other; CREATE TABLE other.t(id int); COMMIT");
+    ASSERT_TRUE(r.ok) << r.message;
+
+    CliRun text = run_cli({"diff", dsn("mg_cli_pass"), dsn("mg_cli_b")});
+    EXPECT_EQ(text.code, 1) << text.out << text.err;
+    EXPECT_EQ(text.err, "");
+    EXPECT_TRUE(contains(text.out, "danger CHANGED table public.posts (rls_enabled)\n    in A: true\n    in B: false\n"))
+        << text.out;
+    EXPECT_TRUE(contains(text.out, "info   ADDED   table public.\"a%b\"\n")) << text.out;
+    EXPECT_TRUE(contains(text.out, "other")) << text.out;
+    EXPECT_TRUE(contains(text.out, "\ndiff: ")) << text.out;
+    EXPECT_TRUE(contains(text.out, " differences between A (database \"mg_cli_pass\"")) << text.out;
+    EXPECT_TRUE(contains(text.out, ": 1 danger, ")) << text.out;
+
+    // --schemas narrows both exports
+    CliRun narrowed = run_cli({"diff", "--schemas", "public", dsn("mg_cli_pass"), dsn("mg_cli_b")});
+    EXPECT_EQ(narrowed.code, 1);
+    EXPECT_FALSE(contains(narrowed.out, "other")) << narrowed.out;
+    EXPECT_TRUE(contains(narrowed.out, "public.posts")) << narrowed.out;
+    // a schema only B has: A's export fails, and says so
+    expect_error(run_cli({"diff", "-s", "other", dsn("mg_cli_pass"), dsn("mg_cli_b")}), "export_schema failed in A: ERROR");
+    // B against itself after the drift: identical
+    EXPECT_EQ(run_cli({"diff", dsn("mg_cli_b"), dsn("mg_cli_b")}).code, 0);
+
+    // json: every difference with every column
+    CliRun json = run_cli({"diff", "-f", "json", "-s", "public", dsn("mg_cli_pass"), dsn("mg_cli_b")});
+    EXPECT_EQ(json.code, 1);
+    EXPECT_EQ(json_field(json.out, "{identical}"), "false");
+    EXPECT_EQ(json_field(json.out, "{exit_code}"), "1");
+    EXPECT_EQ(json_field(json.out, "{schemas,0}"), "public");
+    {
+        Session s("dbname=postgres user=postgres");
+        Result d = s.exec_params("SELECT d->>'severity', d->>'before_value', d->>'after_value', d ? 'attribute' "
+                                 "FROM jsonb_array_elements($1::jsonb->'differences') d "
+                                 "WHERE d->>'object_identity' = 'public.posts' AND d->>'attribute' = 'rls_enabled'",
+                                 {json.out});
+        ASSERT_TRUE(d.ok) << d.message;
+        EXPECT_EQ(d.value(0, 0), "danger");
+        EXPECT_EQ(d.value(0, 1), "true");
+        EXPECT_EQ(d.value(0, 2), "false");
+        Result added = s.exec_params("SELECT jsonb_typeof(d->'before_value') FROM jsonb_array_elements($1::jsonb->'differences') d "
+                                     "WHERE d->>'change' = 'ADDED' AND d->>'object_identity' = 'public.\"a%b\"'",
+                                     {json.out});
+        EXPECT_EQ(added.value(), "null"); // NULL columns are null
+    }
+
+    // github: danger ::error, info ::notice; % and newlines escaped in the message
+    CliRun gh = run_cli({"diff", "--format", "github", "-s", "public", dsn("mg_cli_pass"), dsn("mg_cli_b")});
+    EXPECT_EQ(gh.code, 1);
+    EXPECT_TRUE(contains(gh.out, "::error title=schema diff%3A danger CHANGED::CHANGED table public.posts "
+                                 "(rls_enabled)%0Ain A: true%0Ain B: false\n"))
+        << gh.out;
+    EXPECT_TRUE(contains(gh.out, "::notice title=schema diff%3A info ADDED::ADDED table public.\"a%25b\"")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "\ndiff: ")) << gh.out;
+}
+
+// ---------------------------------------------------------------- preflight, postflight
+
+TEST_F(Cli, PreflightPostflightExitStatusExpectationsAndFormats)
+{
+    std::string db = dsn("mg_cli_flight");
+    CliRun pre = run_cli({"preflight", "--dsn", db, "--schemas", "public", "release-1"});
+    EXPECT_EQ(pre.code, 0) << pre.out << pre.err;
+    EXPECT_EQ(pre.err, "");
+    EXPECT_TRUE(contains(pre.out, "PASS    row counts ")) << pre.out;
+    EXPECT_TRUE(contains(pre.out, "PASS    overall ")) << pre.out;
+    EXPECT_TRUE(contains(pre.out, "\npreflight \"release-1\": PASS\n")) << pre.out;
+
+    Session s("dbname=mg_cli_flight user=postgres");
+    ASSERT_TRUE(s.exec("DELETE FROM items WHERE id <= 5").ok);
+
+    // rows lost without expectation: FAIL
+    CliRun fail = run_cli({"postflight", "--dsn", db, "release-1"});
+    EXPECT_EQ(fail.code, 1) << fail.out << fail.err;
+    EXPECT_TRUE(contains(fail.out, "FAIL    row count: public.items")) << fail.out;
+    EXPECT_TRUE(contains(fail.out, "\npostflight \"release-1\": FAIL\n")) << fail.out;
+    CliRun gh = run_cli({"postflight", "--dsn", db, "--format", "github", "release-1"});
+    EXPECT_EQ(gh.code, 1);
+    EXPECT_TRUE(contains(gh.out, "::error title=postflight \"release-1\"%3A row count%3A public.items::FAIL: 20 -> 15"))
+        << gh.out;
+    EXPECT_FALSE(contains(gh.out, "PASS")) << gh.out; // nothing for what passed
+
+    // expected: PASS (as JSON text, or @FILE)
+    CliRun ok = run_cli({"postflight", "--dsn", db, "--expect", R"({"public.items": "-5..0"})", "release-1"});
+    EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+    EXPECT_TRUE(contains(ok.out, "\npostflight \"release-1\": PASS\n")) << ok.out;
+    std::string expect = write_file("expect.json", R"({"items": -5})");
+    EXPECT_EQ(run_cli({"postflight", "--dsn", db, "--expect", "@" + expect, "release-1"}).code, 0);
+    // a bad expectation is the server's ERROR
+    expect_error(run_cli({"postflight", "--dsn", db, "--expect", R"({"public.items": "lots"})", "release-1"}),
+                 "postflight \"release-1\" failed: ERROR 22023: ");
+
+    // DDL matching a guard rule since the preflight: WARN; exit 0, or 1 with --strict
+    ASSERT_TRUE(s.exec("CREATE TABLE scratch(id int)").ok);
+    ASSERT_TRUE(s.exec("BEGIN; SET LOCAL migrate_guard.allow_destructive = on; DROP TABLE scratch; COMMIT").ok);
+    CliRun warn = run_cli({"postflight", "--dsn", db, "--expect", R"({"public.items": "-5..0"})", "release-1"});
+    EXPECT_EQ(warn.code, 0) << warn.out << warn.err;
+    EXPECT_TRUE(contains(warn.out, "WARN    ddl log ")) << warn.out;
+    EXPECT_TRUE(contains(warn.out, "\npostflight \"release-1\": WARN\n")) << warn.out;
+    CliRun strict =
+        run_cli({"postflight", "--dsn", db, "--strict", "--expect", R"({"public.items": "-5..0"})", "release-1"});
+    EXPECT_EQ(strict.code, 1) << strict.out;
+    EXPECT_EQ(strict.out, warn.out);
+
+    // json: every row, the overall last
+    CliRun json = run_cli({"postflight", "--dsn", db, "-f", "json", "--strict", "--expect",
+                           R"({"public.items": "-5..0"})", "release-1"});
+    EXPECT_EQ(json.code, 1);
+    EXPECT_EQ(json_field(json.out, "{command}"), "postflight");
+    EXPECT_EQ(json_field(json.out, "{label}"), "release-1");
+    EXPECT_EQ(json_field(json.out, "{result}"), "WARN");
+    EXPECT_EQ(json_field(json.out, "{exit_code}"), "1");
+    EXPECT_EQ(json_field(json.out, "{strict}"), "true");
+    EXPECT_EQ(json_field(json.out, "{checks,-1,check_name}"), "overall");
+    EXPECT_EQ(json_field(json.out, "{checks,-1,status}"), "WARN");
+
+    // preflight in json and github
+    CliRun pre_json = run_cli({"preflight", "--dsn", db, "-f", "json", "release-2"});
+    EXPECT_EQ(pre_json.code, 0) << pre_json.err;
+    EXPECT_EQ(json_field(pre_json.out, "{result}"), "PASS");
+    EXPECT_EQ(json_field(pre_json.out, "{checks,0,check_name}"), "row counts");
+    CliRun pre_gh = run_cli({"preflight", "--dsn", db, "-f", "github", "release-3"});
+    EXPECT_EQ(pre_gh.code, 0);
+    EXPECT_EQ(pre_gh.out, "preflight \"release-3\": PASS\n");
+}
+
+} // namespace

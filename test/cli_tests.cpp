@@ -679,3 +679,167 @@ TEST_F(Cli, PreflightPostflightExitStatusExpectationsAndFormats)
 }
 
 } // namespace
+
+namespace {
+
+// ---------------------------------------------------------------- check
+
+TEST_F(Cli, CheckVerdictsExitStatusAndGrouping)
+{
+    std::string db = dsn("mg_cli");
+    std::string safe = write_file("safe.sql", "CREATE TABLE new_table(id int PRIMARY KEY);\n");
+    std::string review = write_file("review.sql", "SET lock_timeout = '2s';\n\nCREATE INDEX accounts_email_idx ON accounts (email);\n");
+    std::string blocked = write_file("blocked.sql", "SELECT 1;\n\nDROP TABLE accounts;\n");
+    std::string empty = write_file("empty.sql", "");
+    std::string broken = write_file("broken.sql", "SELECT 1;\nCREATE TABLE (;\n");
+
+    CliRun r = run_cli({"check", "--dsn", db, safe});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.out, safe + ": SAFE TO DEPLOY (1 statement)\n");
+
+    r = run_cli({"check", "--dsn", db, review});
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_EQ(r.out.rfind(review + ":3: danger index_not_concurrent: CREATE INDEX takes a ShareLock on public.accounts", 0), 0u)
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "\n    hint: CREATE INDEX CONCURRENTLY accounts_email_idx")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\n" + review + ": REVIEW (2 statements; 1 danger)\n")) << r.out;
+
+    r = run_cli({"check", "--dsn", db, blocked});
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    EXPECT_EQ(r.out.rfind(blocked + ":3: blocked drop_table: ", 0), 0u) << r.out;
+    EXPECT_TRUE(contains(r.out, "\n" + blocked + ": BLOCKED (2 statements; 1 blocked")) << r.out;
+
+    // nothing to deploy is safe; a script that does not parse is a finding, not an error
+    r = run_cli({"check", "--dsn", db, empty});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, empty + ": SAFE TO DEPLOY (0 statements)\n");
+    r = run_cli({"check", "--dsn", db, broken});
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, broken + ":2: blocked syntax_error: ")) << r.out;
+
+    // several files: grouped by file in the order given, the worst decides
+    r = run_cli({"check", "--dsn", db, blocked, safe, review});
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    size_t b = r.out.find(blocked + ":3:"), s = r.out.find(safe + ": SAFE"), v = r.out.find(review + ":3:");
+    EXPECT_TRUE(b != std::string::npos && s != std::string::npos && v != std::string::npos && b < s && s < v) << r.out;
+    EXPECT_TRUE(contains(r.out, "\ncheck: BLOCKED (3 files; 1 blocked, 1 danger")) << r.out;
+    EXPECT_EQ(run_cli({"check", "--dsn", db, safe, review}).code, 1);
+    EXPECT_EQ(run_cli({"check", "--dsn", db, safe, empty}).code, 0);
+
+    // --verbose lists the statements without findings too
+    r = run_cli({"check", "-v", "--dsn", db, safe});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_TRUE(contains(r.out, safe + ":1: ok: CREATE TABLE: CREATE TABLE new_table(id int PRIMARY KEY)\n")) << r.out;
+
+    // standard input
+    r = run_cli({"check", "--dsn", db, "-"}, {}, "\n\nTRUNCATE accounts;\n");
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    EXPECT_EQ(r.out.rfind("<stdin>:3: blocked truncate: ", 0), 0u) << r.out;
+
+    // nothing was executed
+    Session su("dbname=mg_cli user=postgres");
+    EXPECT_EQ(su.exec("SELECT count(*) FROM accounts").value(), "5000");
+    EXPECT_EQ(su.exec("SELECT count(*) FROM pg_class WHERE relname IN ('new_table', 'accounts_email_idx')").value(), "0");
+}
+
+TEST_F(Cli, CheckJsonAndGithubAnnotations)
+{
+    std::string db = dsn("mg_cli");
+    std::string review = write_file("j_review.sql", "SET lock_timeout = '2s';\nCREATE INDEX ON accounts (email);\n");
+    // a file name with , and : (escaped in the annotation's properties), a table name with %
+    std::string odd = write_file("odd,name:1.sql", "DROP TABLE \"50%off\";\n");
+
+    CliRun r = run_cli({"check", "--format", "json", "--dsn", db, review, odd});
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    EXPECT_EQ(json_field(r.out, "{command}"), "check");
+    EXPECT_EQ(json_field(r.out, "{verdict}"), "BLOCKED");
+    EXPECT_EQ(json_field(r.out, "{exit_code}"), "2");
+    EXPECT_EQ(json_field(r.out, "{probe}"), "false");
+    EXPECT_EQ(json_field(r.out, "{files,0,file}"), review);
+    EXPECT_EQ(json_field(r.out, "{files,0,verdict}"), "REVIEW");
+    EXPECT_EQ(json_field(r.out, "{files,0,counts,danger}"), "1");
+    EXPECT_EQ(json_field(r.out, "{files,1,file}"), odd);
+    EXPECT_EQ(json_field(r.out, "{files,1,verdict}"), "BLOCKED");
+    {
+        Session s("dbname=postgres user=postgres");
+        Result f = s.exec_params(
+            "SELECT f->>'rule', f->'relations', f->'rewrites', f->'line', jsonb_typeof(f->'statement_no') "
+            "FROM jsonb_array_elements($1::jsonb #> '{files,0,findings}') f WHERE f->>'severity' = 'danger'",
+            {r.out});
+        ASSERT_TRUE(f.ok) << f.message;
+        EXPECT_EQ(f.value(0, 0), "index_not_concurrent");
+        EXPECT_EQ(f.value(0, 1), "[\"public.accounts\"]");
+        EXPECT_EQ(f.value(0, 2), "false");
+        EXPECT_EQ(f.value(0, 3), "2");
+        EXPECT_EQ(f.value(0, 4), "number");
+        // the statement without findings is there too, its NULL columns as null
+        Result ok = s.exec_params(
+            "SELECT jsonb_typeof(f->'rule'), jsonb_typeof(f->'lock_mode'), f->>'command_tag' "
+            "FROM jsonb_array_elements($1::jsonb #> '{files,0,findings}') f WHERE f->>'severity' = 'ok'",
+            {r.out});
+        EXPECT_EQ(ok.value(0, 0), "null");
+        EXPECT_EQ(ok.value(0, 1), "null");
+        EXPECT_EQ(ok.value(0, 2), "SET");
+    }
+
+    CliRun gh = run_cli({"check", "--format=github", "--dsn", db, review, odd});
+    EXPECT_EQ(gh.code, 2) << gh.out << gh.err;
+    EXPECT_TRUE(contains(gh.out, "::warning file=" + review +
+                                     ",line=2,title=danger index_not_concurrent::CREATE INDEX takes a ShareLock on "
+                                     "public.accounts"))
+        << gh.out;
+    EXPECT_TRUE(contains(gh.out, "%0Ahint: CREATE INDEX CONCURRENTLY")) << gh.out;
+    std::string odd_escaped = temp_dir() + "/odd%2Cname%3A1.sql";
+    EXPECT_TRUE(contains(gh.out, "::error file=" + odd_escaped + ",line=1,title=blocked drop_table::")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "\"50%25off\"")) << gh.out;
+    EXPECT_FALSE(contains(gh.out, "50%off")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "\n" + review + ": REVIEW (2 statements; 1 danger)\n")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "\ncheck: BLOCKED (2 files; 1 blocked, 1 danger)\n")) << gh.out;
+    // every annotation is one line
+    std::istringstream lines(gh.out);
+    for (std::string l; std::getline(lines, l);)
+        EXPECT_TRUE(l.rfind("::", 0) == 0 || l.rfind(review, 0) == 0 || l.rfind(odd, 0) == 0 ||
+                    l.rfind("check: ", 0) == 0)
+            << l;
+}
+
+TEST_F(Cli, CheckProbeRunsTheDataProbes)
+{
+    std::string script = write_file("probe.sql", "SET lock_timeout = '2s';\nALTER TABLE dup ADD CONSTRAINT dup_v UNIQUE (v);\n");
+    CliRun plain = run_cli({"check", "--dsn", dsn("mg_cli"), script});
+    EXPECT_FALSE(contains(plain.out, "unique_violation")) << plain.out;
+    CliRun probe = run_cli({"check", "--probe", "--dsn", dsn("mg_cli"), script});
+    EXPECT_TRUE(contains(probe.out, script + ":2: ")) << probe.out;
+    EXPECT_TRUE(contains(probe.out, " unique_violation: ")) << probe.out;
+    EXPECT_GE(probe.code, 1);
+    EXPECT_EQ(json_field(run_cli({"check", "--probe", "-f", "json", "--dsn", dsn("mg_cli"), script}).out, "{probe}"),
+              "true");
+}
+
+TEST_F(Cli, CheckTenMegabyteFile)
+{
+    // 10 MB: the whole file reaches the server (the finding is on its last line)
+    std::string big;
+    big.reserve(10u << 20);
+    size_t lines = 0;
+    while (big.size() < (10u << 20)) {
+        big += "-- padding line of a very long migration script ................................................\n";
+        lines++;
+    }
+    big += "DROP TABLE accounts;\n";
+    std::string path = write_file("big.sql", big);
+    CliRun r = run_cli({"check", "--dsn", dsn("mg_cli"), path});
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(r.out.rfind(path + ":" + std::to_string(lines + 1) + ": blocked drop_table: ", 0), 0u)
+        << r.out.substr(0, 500);
+    // a 10 MB statement (a long literal) comes back whole in json
+    std::string literal(10u << 20, 'x');
+    std::string one = write_file("big_statement.sql", "INSERT INTO dup(id) SELECT length('" + literal + "');\n");
+    CliRun j = run_cli({"check", "-f", "json", "--dsn", dsn("mg_cli"), one});
+    EXPECT_EQ(j.code, 0) << j.err;
+    EXPECT_GT(j.out.size(), 10u << 20);
+    EXPECT_EQ(json_field(j.out, "{files,0,verdict}"), "SAFE TO DEPLOY");
+}
+
+} // namespace

@@ -33,7 +33,8 @@ override with_llvm = no
 # The command-line client `migrate_guard` (src/cli/): a C++17 program on libpq
 # alone (no server headers), built by `make` with the compiler and flags of the
 # extension, installed by `make install` next to PostgreSQL's own client
-# programs (pg_config --bindir, under DESTDIR).
+# programs (pg_config --bindir, under DESTDIR).  `make client` builds it alone,
+# with only libpq-dev and g++ installed (e.g. on a CI runner).
 CLI_SRCS   = $(sort $(wildcard src/cli/*.cpp))
 CLI_OBJS   = $(CLI_SRCS:.cpp=.o)
 CLI        = src/cli/migrate_guard
@@ -46,10 +47,6 @@ include $(PGXS)
 $(OBJS): $(filter-out src/cli/%,$(wildcard src/*/*.h))
 
 all: $(CLI)
-$(CLI_OBJS): src/cli/%.o: src/cli/%.cpp $(wildcard src/cli/*.h)
-	$(CXX) $(CXXFLAGS) $(LIBPQ_CFLAGS) -c -o $@ $<
-$(CLI): $(CLI_OBJS)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBPQ_LIBS)
 install: install-cli
 install-cli: $(CLI)
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
@@ -58,13 +55,23 @@ uninstall: uninstall-cli
 uninstall-cli:
 	rm -f '$(DESTDIR)$(bindir)/migrate_guard'
 clean: clean-cli
-clean-cli:
-	rm -f $(CLI) $(CLI_OBJS)
-.PHONY: install-cli uninstall-cli clean-cli
+.PHONY: install-cli uninstall-cli
 else
+# without PGXS only the client can be built (`make client`)
+CXX      ?= g++
+CXXFLAGS  = -O2 -g $(PG_CXXFLAGS)
 all install:
 	@echo "PostgreSQL server headers are missing: run 'make deps' (as root) first" >&2; exit 1
 endif
+
+client: $(CLI)
+$(CLI_OBJS): src/cli/%.o: src/cli/%.cpp $(wildcard src/cli/*.h)
+	$(CXX) $(CXXFLAGS) $(LIBPQ_CFLAGS) -c -o $@ $<
+$(CLI): $(CLI_OBJS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBPQ_LIBS)
+clean-cli:
+	rm -f $(CLI) $(CLI_OBJS)
+.PHONY: client clean-cli
 
 .PHONY: deps demo test bench lint
 

@@ -19,7 +19,13 @@ struct Match {
 
 /* Cheap test on the node tag: can this utility statement match a rule? */
 bool utility_may_match(const Node *stmt);
-List *classify_utility(Node *stmt);
+/*
+ * lookup_lock: the lock taken on objects looked up by name that are not
+ * relations (DROP FUNCTION, DROP POLICY, ...).  The guard takes the
+ * AccessExclusiveLock the DROP takes anyway; the migration review, which runs
+ * nothing, passes AccessShareLock (and releases it with a subtransaction).
+ */
+List *classify_utility(Node *stmt, LOCKMODE lookup_lock = AccessExclusiveLock);
 
 /* Every table a TRUNCATE empties: named ones, inheritors, CASCADE targets. */
 List *truncate_targets(TruncateStmt *stmt);

@@ -118,7 +118,7 @@ List *classify_drop_relations(DropStmt *stmt, const DropKind &kind, List *out)
     return out;
 }
 
-List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
+List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out, LOCKMODE lookup_lock)
 {
     bool cascade = stmt->behavior == DROP_CASCADE;
     bool event_trigger = stmt->removeType == OBJECT_EVENT_TRIGGER;
@@ -130,7 +130,7 @@ List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
     foreach (lc, stmt->objects) {
         Relation rel = nullptr;
         ObjectAddress addr = get_object_address(stmt->removeType, static_cast<Node *>(lfirst(lc)),
-                                                &rel, AccessExclusiveLock, true);
+                                                &rel, lookup_lock, true);
         Oid relid = InvalidOid;
         if (rel != nullptr) {
             relid = RelationGetRelid(rel);
@@ -157,12 +157,12 @@ List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
     return out;
 }
 
-List *classify_drop(DropStmt *stmt, List *out)
+List *classify_drop(DropStmt *stmt, List *out, LOCKMODE lookup_lock)
 {
     DropKind kind = drop_kind(stmt->removeType);
     if (kind.is_relation)
         return classify_drop_relations(stmt, kind, out);
-    return classify_drop_objects(stmt, kind, out);
+    return classify_drop_objects(stmt, kind, out, lookup_lock);
 }
 
 List *classify_alter_table(AlterTableStmt *stmt, List *out)
@@ -368,12 +368,12 @@ bool utility_may_match(const Node *stmt)
     }
 }
 
-List *classify_utility(Node *stmt)
+List *classify_utility(Node *stmt, LOCKMODE lookup_lock)
 {
     List *out = NIL;
     switch (nodeTag(stmt)) {
     case T_DropStmt:
-        return classify_drop(castNode(DropStmt, stmt), out);
+        return classify_drop(castNode(DropStmt, stmt), out, lookup_lock);
     case T_DropdbStmt: {
         DropdbStmt *d = castNode(DropdbStmt, stmt);
         if (OidIsValid(get_database_oid(d->dbname, true)))

@@ -114,7 +114,8 @@ List *meta_rows(const Script *s)
         while (m->text[name_len] != '\0' && !isspace(static_cast<unsigned char>(m->text[name_len])))
             name_len++;
         char *name = pnstrdup(m->text, name_len);
-        bool includes = strncmp(name, "\\i", 2) == 0 || strncmp(name, "\\g", 2) == 0 || strcmp(name, "\\!") == 0 ||
+        /* commands that run SQL the review cannot see, or run it elsewhere */
+        bool includes = strncmp(name, "\\i", 2) == 0 || strcmp(name, "\\gexec") == 0 || strcmp(name, "\\!") == 0 ||
                         strcmp(name, "\\copy") == 0 || strcmp(name, "\\c") == 0 || strcmp(name, "\\connect") == 0;
         Statement *st = bare_statement(0, line, pstrdup(m->text));
         st->location = m->location;

@@ -173,7 +173,8 @@ char *size_text(const TableFacts *f)
     char *bytes = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty, Int64GetDatum(f->bytes))));
     char *text = psprintf("~%s rows, %s", grouped_number(f->rows), bytes);
     if (f->children > 0)
-        text = psprintf("%s in %d partitions or child tables", text, f->children);
+        text = psprintf("%s in %d %s", text, f->children,
+                        f->children == 1 ? "partition or child table" : "partitions or child tables");
     if (f->locked)
         text = psprintf("%s; catalog estimate: another session holds a lock on it that keeps readers out right now", text);
     return text;

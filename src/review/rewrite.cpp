@@ -283,9 +283,14 @@ RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptS
         Node *planned = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(coerced)));
         if (conversion_rewrites(planned, attnum)) {
             result = Rewrite::yes;
-            why = psprintf("%s to %s is not binary-coercible%s: every stored value is converted and written again",
-                           format_type_with_typemod(oldtype, oldtypmod), newtype,
-                           def->raw_default ? " (USING clause)" : "");
+            if (IsA(planned, CoerceToDomain) && DomainHasConstraints(castNode(CoerceToDomain, planned)->resulttype))
+                why = psprintf("%s to %s checks the domain's constraints on every stored value, writing every row "
+                               "again",
+                               format_type_with_typemod(oldtype, oldtypmod), newtype);
+            else
+                why = psprintf("%s to %s is not binary-coercible%s: every stored value is converted and written again",
+                               format_type_with_typemod(oldtype, oldtypmod), newtype,
+                               def->raw_default ? " (USING clause)" : "");
         } else {
             result = Rewrite::no;
             why = psprintf("%s to %s is binary-coercible: PostgreSQL changes the catalog only, no row is written",

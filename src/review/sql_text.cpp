@@ -180,11 +180,18 @@ List *blank_meta_commands(char *sql, int len, int *lex_base)
             const char *name = sql + at + 1;
             bool ends_query = name[0] == 'g' || strncmp(name, "crosstabview", 12) == 0 ||
                               strncmp(name, "watch", 5) == 0;
-            /* arguments that could open a literal or comment: lex again after this line */
+            /*
+             * Arguments the lexer might choke on or read as the start of a
+             * literal or comment (quotes, digits, paths, ...): lex again from
+             * the next line.  Plain words (\set ON_ERROR_STOP on) are lexed
+             * through.
+             */
             bool tricky = false;
-            for (int i = at + 1; i < eol; i++)
-                if (strchr("'\"$-/*`", sql[i]) != nullptr)
+            for (int i = at + 1; i < eol; i++) {
+                unsigned char c = static_cast<unsigned char>(sql[i]);
+                if (!(isalpha(c) || c == '_' || c == ' ' || c == '\t' || c == '\r' || c == '=' || c == ','))
                     tricky = true;
+            }
             sql[at] = ends_query ? ';' : ' ';
             for (int i = at + 1; i < eol; i++)
                 sql[i] = ' ';

@@ -68,7 +68,7 @@ struct ConstraintSite {
     const char *column;    /* a column constraint: its column */
 };
 void review_constraint(const ConstraintSite &site, Constraint *con);
-void review_set_not_null(const ConstraintSite &site, const char *column);
+void review_set_not_null(const ConstraintSite &site, const char *column, bool for_primary_key = false);
 void review_validate_constraint(const ConstraintSite &site, const char *name);
 void review_fk_index(const ConstraintSite &site, Constraint *fk);
 

@@ -200,6 +200,36 @@ char *not_null_proof(Oid relid, AttrNumber attnum, const ScriptState *state)
     return proof;
 }
 
+bool column_ref_walker(Node *node, void *context)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, ColumnRef)) {
+        Node *last = static_cast<Node *>(llast(castNode(ColumnRef, node)->fields));
+        if (IsA(last, String)) {
+            List **names = static_cast<List **>(context);
+            bool seen = false;
+            ListCell *lc;
+            foreach (lc, *names)
+                seen = seen || strcmp(static_cast<char *>(lfirst(lc)), strVal(last)) == 0;
+            if (!seen)
+                *names = lappend(*names, strVal(last));
+        }
+        return false;
+    }
+    return raw_expression_tree_walker(node, MG_WALKER(column_ref_walker), context);
+}
+
+/* The column an unnamed CHECK is named after: its only column, as AddRelationNewConstraints() does. */
+const char *check_name_column(const ConstraintSite &site, Constraint *con)
+{
+    if (site.column != nullptr)
+        return site.column;
+    List *names = NIL;
+    column_ref_walker(con->raw_expr, &names);
+    return list_length(names) == 1 ? static_cast<char *>(linitial(names)) : nullptr;
+}
+
 void probe_nulls(const ConstraintSite &site, const char *column, const char *what)
 {
     ProbeRequest req = {};
@@ -257,7 +287,7 @@ void review_check(const ConstraintSite &site, Constraint *con)
     if (!target_exists(t) || con->skip_validation)
         return;
     char *name = con->conname ? pstrdup(quote_identifier(con->conname))
-                              : pstrdup(quote_identifier(choose_name(site, site.column, "check")));
+                              : pstrdup(quote_identifier(choose_name(site, check_name_column(site, con), "check")));
     if (target_is_trivial(t)) {
         add_finding(site.st, "validating_constraint", Severity::ok,
                     psprintf("CHECK %s is validated on %s; %s", name, t.ref.name, why_ok(t)));
@@ -299,7 +329,7 @@ void review_unique(const ConstraintSite &site, Constraint *con)
                     Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(tup));
                     for (int i = 0; i < ix->indnkeyatts; i++)
                         if (ix->indkey.values[i] > 0)
-                            review_set_not_null(site, get_attname(t.ref.relid, ix->indkey.values[i], false));
+                            review_set_not_null(site, get_attname(t.ref.relid, ix->indkey.values[i], false), true);
                     ReleaseSysCache(tup);
                 }
             }
@@ -319,7 +349,7 @@ void review_unique(const ConstraintSite &site, Constraint *con)
         return;
     }
     char *name = con->conname ? pstrdup(quote_identifier(con->conname))
-                              : pstrdup(quote_identifier(choose_name(site, joined(cols, "_"), pk ? "pkey" : "key")));
+                              : pstrdup(quote_identifier(choose_name(site, pk ? nullptr : joined(cols, "_"), pk ? "pkey" : "key")));
     if (target_is_trivial(t)) {
         add_finding(site.st, "unique_scan", Severity::ok,
                     psprintf("%s %s builds its index on %s; %s", kind, name, t.ref.name, why_ok(t)));
@@ -345,7 +375,7 @@ void review_unique(const ConstraintSite &site, Constraint *con)
     if (pk) {
         ListCell *lc;
         foreach (lc, cols)
-            review_set_not_null(site, static_cast<char *>(lfirst(lc)));
+            review_set_not_null(site, static_cast<char *>(lfirst(lc)), true);
     }
 }
 
@@ -370,7 +400,7 @@ void review_constraint(const ConstraintSite &site, Constraint *con)
     }
 }
 
-void review_set_not_null(const ConstraintSite &site, const char *column)
+void review_set_not_null(const ConstraintSite &site, const char *column, bool for_primary_key)
 {
     const Target &t = site.table;
     if (!target_exists(t) || column == nullptr)
@@ -388,24 +418,29 @@ void review_set_not_null(const ConstraintSite &site, const char *column)
         return; /* PostgreSQL reports the missing column */
     }
     const char *col = quote_identifier(column);
+    const char *what = for_primary_key ? psprintf("PRIMARY KEY makes column %s NOT NULL: it", col)
+                                       : psprintf("SET NOT NULL on column %s", col);
     if (target_is_trivial(t)) {
         add_finding(site.st, "set_not_null_scan", Severity::ok,
-                    psprintf("SET NOT NULL on column %s of %s; %s", col, t.ref.name, why_ok(t)));
+                    psprintf("%s on %s; %s", for_primary_key ? psprintf("the PRIMARY KEY's NOT NULL on column %s", col)
+                                                             : psprintf("SET NOT NULL on column %s", col),
+                             t.ref.name, why_ok(t)));
         return;
     }
     char *proof = attnum != InvalidAttrNumber ? not_null_proof(t.ref.relid, attnum, site.state) : nullptr;
     if (proof != nullptr) {
         add_finding(site.st, "set_not_null_scan", Severity::ok,
-                    psprintf("SET NOT NULL on column %s of %s skips the scan: %s proves %s IS NOT NULL", col,
+                    psprintf("%s on %s skips the scan: %s proves %s IS NOT NULL",
+                             for_primary_key ? psprintf("the PRIMARY KEY's NOT NULL on column %s", col)
+                                             : psprintf("SET NOT NULL on column %s", col),
                              target_text(t), proof, col));
         return;
     }
     char *check = pstrdup(quote_identifier(choose_name(site, column, "not_null")));
     add_finding(site.st, "set_not_null_scan", Severity::danger,
-                psprintf("SET NOT NULL on column %s scans every row of %s under %s to prove it holds no NULL (no "
-                         "validated CHECK (%s IS NOT NULL) lets PostgreSQL skip the scan): %s waits until the scan "
-                         "ends",
-                         col, target_text(t), a_lock(AccessExclusiveLock), col, who_waits(AccessExclusiveLock)),
+                psprintf("%s scans every row of %s under %s to prove it holds no NULL (no validated CHECK (%s IS NOT "
+                         "NULL) lets PostgreSQL skip the scan): %s waits until the scan ends",
+                         what, target_text(t), a_lock(AccessExclusiveLock), col, who_waits(AccessExclusiveLock)),
                 psprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID; ALTER TABLE %s VALIDATE "
                          "CONSTRAINT %s; (reads and writes go on) then ALTER TABLE %s ALTER COLUMN %s SET NOT NULL; "
                          "(no scan) and ALTER TABLE %s DROP CONSTRAINT %s;",

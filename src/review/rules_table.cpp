@@ -148,7 +148,7 @@ void review_attach_partition(const ConstraintSite &site, ScriptState *state, Par
     add_finding(site.st, "validating_constraint", Severity::danger,
                 psprintf("ATTACH PARTITION scans %s under an AccessExclusiveLock to check that every row fits the "
                          "partition bound, unless a validated CHECK constraint on it already implies the bound: "
-                         "every query on it waits until the scan ends",
+                         "every query on it (reads included) waits until the scan ends",
                          target_text(part)),
                 psprintf("Before attaching, ALTER TABLE %s ADD CONSTRAINT ... CHECK (<the partition bound>) NOT VALID, "
                          "then VALIDATE CONSTRAINT (reads and writes go on): ATTACH PARTITION then skips the scan.",

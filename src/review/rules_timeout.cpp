@@ -29,10 +29,13 @@ void review_timeout(Statement *st, ScriptState *state)
             relid = lfirst_oid(oc);
     char *rel = qualified_name(relid);
     add_finding(st, "missing_lock_timeout", Severity::warn,
-                psprintf("it takes %s on %s with no lock_timeout in effect (lock_timeout = 0: not set by this "
-                         "script, this role, this database or postgresql.conf): if another session holds a "
+                psprintf("it takes %s on %s with no lock_timeout in effect (%s): if another session holds a "
                          "conflicting lock, it waits without limit, and %s queues behind it meanwhile",
-                         a_lock(st->lock_mode), rel, who_waits(st->lock_mode)),
+                         a_lock(st->lock_mode), rel,
+                         strcmp(limit->source, "not set") == 0
+                             ? "lock_timeout = 0: not set by this script, this role, this database or postgresql.conf"
+                             : psprintf("lock_timeout = 0 from %s", limit->source),
+                         who_waits(st->lock_mode)),
                 "SET lock_timeout = '5s'; at the start of the migration (SET LOCAL inside its transaction), and "
                 "retry when it times out.");
 }

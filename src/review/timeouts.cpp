@@ -188,7 +188,7 @@ void replay_set(ScriptState *state, VariableSetStmt *set, const Statement *st)
         Timeout r = lock ? state->reset.lock : state->reset.statement;
         set_value(state, lock, set->is_local, r.ms,
                   r.ms > 0 ? psprintf("RESET on line %d of the script (%s)", st->line, r.source)
-                           : psprintf("RESET on line %d of the script", st->line));
+                           : pstrdup(r.source));
         break;
     }
     default:

@@ -82,6 +82,45 @@ List *primary_key_columns(Oid relid)
     return cols;
 }
 
+/*
+ * A CHECK probe's expression, cooked against the table under the caller's
+ * search_path (as the statement will resolve it), with the deparse context
+ * for later.
+ */
+Node *cooked_check(const ProbeRequest *p)
+{
+    if (OidIsValid(p->check_oid)) {
+        HeapTuple tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(p->check_oid));
+        if (!HeapTupleIsValid(tup))
+            elog(ERROR, "constraint %u vanished", p->check_oid);
+        bool isnull;
+        Datum bin = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conbin, &isnull);
+        Node *expr = static_cast<Node *>(stringToNode(TextDatumGetCString(bin)));
+        ReleaseSysCache(tup);
+        return expr;
+    }
+    Relation relation;
+    ParseState *pstate = parse_state_for(p->relid, &relation);
+    if (relation == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                        errmsg("another session holds a lock on %s that keeps readers out", qualified_name(p->relid))));
+    Node *expr = cook_check_expression(pstate, p->raw_check);
+    parse_state_done(pstate, relation);
+    return expr;
+}
+
+/* Under the pinned search_path every name outside pg_catalog is printed qualified. */
+char *check_sql(const ProbeRequest *p, Node *expr)
+{
+    char *text = deparse_expression(expr, deparse_context_for(get_rel_name(p->relid), p->relid), false, false);
+    return psprintf("SELECT 1 FROM %s WHERE (%s) IS FALSE LIMIT 1", relation_sql(p->relid, p->include_children), text);
+}
+
+void pin_search_path()
+{
+    set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
 /* The probe's SQL: every name qualified, run with search_path = pg_catalog, pg_temp. */
 char *probe_sql(const ProbeRequest *p)
 {
@@ -113,28 +152,8 @@ char *probe_sql(const ProbeRequest *p)
                         "WHERE %s) LIMIT 1",
                         row, rel, present, qualified_name(p->ref_relid), match.data);
     }
-    case ProbeKind::check: {
-        Relation relation;
-        ParseState *pstate = parse_state_for(p->relid, &relation);
-        if (relation == nullptr)
-            ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-                            errmsg("another session holds a lock on %s that keeps readers out", qualified_name(p->relid))));
-        Node *expr;
-        if (OidIsValid(p->check_oid)) {
-            HeapTuple tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(p->check_oid));
-            if (!HeapTupleIsValid(tup))
-                elog(ERROR, "constraint %u vanished", p->check_oid);
-            bool isnull;
-            Datum bin = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conbin, &isnull);
-            expr = static_cast<Node *>(stringToNode(TextDatumGetCString(bin)));
-            ReleaseSysCache(tup);
-        } else {
-            expr = cook_check_expression(pstate, p->raw_check);
-        }
-        char *text = deparse_expression(expr, deparse_context_for(get_rel_name(p->relid), p->relid), false, false);
-        parse_state_done(pstate, relation);
-        return psprintf("SELECT 1 FROM %s WHERE (%s) IS FALSE LIMIT 1", rel, text);
-    }
+    case ProbeKind::check:
+        return nullptr; /* check_sql() */
     }
     return nullptr;
 }
@@ -175,7 +194,7 @@ char *clean_message(const ProbeRequest *p)
     return nullptr;
 }
 
-/* Runs fn under search_path = pg_catalog, pg_temp and a statement timeout of ms; reports whether it timed out. */
+/* Runs fn under a statement (and lock) timeout of ms; reports whether it timed out. */
 template <typename Fn>
 ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
 {
@@ -187,8 +206,6 @@ ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
     if (ours)
         enable_timeout_at(STATEMENT_TIMEOUT, deadline);
     ErrorData *err = attempt_any([&] {
-        set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-                          false);
         set_config_option("lock_timeout", psprintf("%d", ms), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                           false);
         fn();
@@ -223,7 +240,9 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
     char *count = nullptr;
     bool timed_out;
     ErrorData *err = with_probe_limits(ms, &timed_out, [&] {
-        sql = probe_sql(p);
+        Node *check = p->kind == ProbeKind::check ? cooked_check(p) : nullptr;
+        pin_search_path();
+        sql = check ? check_sql(p, check) : probe_sql(p);
         if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
             elog(ERROR, "probe query failed");
         found = SPI_processed > 0;
@@ -280,6 +299,7 @@ void run_lock_probe(Statement *st, const ScriptState *state, Oid relid, LOCKMODE
     int sessions = 0;
     bool timed_out;
     with_probe_limits(g_probe_timeout_ms, &timed_out, [&] {
+        pin_search_path();
         if (SPI_execute_with_args(sql, 3, types, values, nullptr, true, 0) != SPI_OK_SELECT)
             elog(ERROR, "lock probe failed");
         for (uint64 i = 0; i < SPI_processed; i++) {

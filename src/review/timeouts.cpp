@@ -7,6 +7,7 @@
  */
 #include "common/bridge.h"
 #include "review/replay.h"
+#include "review/subxact.h"
 
 extern "C" {
 #include "nodes/makefuncs.h"
@@ -131,6 +132,8 @@ void timeouts_init(ScriptState *state)
         " WHERE name OPERATOR(pg_catalog.=) 'lock_timeout' OR name OPERATOR(pg_catalog.=) 'statement_timeout'";
     state->session.lock = Timeout{0, pstrdup("not set")};
     state->session.statement = Timeout{0, pstrdup("not set")};
+    /* in a rolled-back subtransaction: even the lock on pg_settings goes away */
+    attempt([&] {
     if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: could not read lock_timeout and statement_timeout");
     for (uint64 i = 0; i < SPI_processed; i++) {
@@ -150,6 +153,7 @@ void timeouts_init(ScriptState *state)
             state->reset.statement = reset;
         }
     }
+    });
     state->local.lock.ms = -1;
     state->local.statement.ms = -1;
     state->at_begin = state->session;

@@ -158,6 +158,16 @@ char *probe_sql(const ProbeRequest *p)
     return nullptr;
 }
 
+/* 42 -> "42 s", 185 -> "3 min 5 s", 7300 -> "2 h 1 min" */
+char *duration_text(long long seconds)
+{
+    if (seconds < 60)
+        return psprintf("%lld s", seconds < 0 ? 0 : seconds);
+    if (seconds < 3600)
+        return psprintf("%lld min %lld s", seconds / 60, seconds % 60);
+    return psprintf("%lld h %lld min", seconds / 3600, seconds % 3600 / 60);
+}
+
 char *found_message(const ProbeRequest *p, const char *sample, const char *count)
 {
     char *rel = qualified_name(p->relid);
@@ -240,6 +250,10 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
     char *count = nullptr;
     bool timed_out;
     ErrorData *err = with_probe_limits(ms, &timed_out, [&] {
+        /* a table another session keeps readers out of: not waited for */
+        if (!ConditionalLockRelationOid(p->relid, AccessShareLock))
+            ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                            errmsg("another session holds a lock on %s that keeps readers out right now", rel)));
         Node *check = p->kind == ProbeKind::check ? cooked_check(p) : nullptr;
         pin_search_path();
         sql = check ? check_sql(p, check) : probe_sql(p);
@@ -284,8 +298,8 @@ void run_lock_probe(Statement *st, const ScriptState *state, Oid relid, LOCKMODE
         return;
     const char *sql =
         "SELECT l.pid, COALESCE(a.state, 'state not visible to this role'), "
-        "       pg_catalog.date_trunc('second', pg_catalog.now() OPERATOR(pg_catalog.-) "
-        "                             COALESCE(a.xact_start, a.query_start, a.backend_start))::pg_catalog.text, "
+        "       pg_catalog.date_part('epoch', pg_catalog.now() OPERATOR(pg_catalog.-) "
+        "                            COALESCE(a.xact_start, a.query_start, a.backend_start))::pg_catalog.int8, "
         "       l.mode "
         "  FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid "
         " WHERE l.locktype OPERATOR(pg_catalog.=) 'relation' AND l.database OPERATOR(pg_catalog.=) $1 "
@@ -305,8 +319,10 @@ void run_lock_probe(Statement *st, const ScriptState *state, Oid relid, LOCKMODE
         for (uint64 i = 0; i < SPI_processed; i++) {
             HeapTuple row = SPI_tuptable->vals[i];
             TupleDesc desc = SPI_tuptable->tupdesc;
+            char *age = SPI_getvalue(row, desc, 3);
             appendStringInfo(&who, "%spid %s (%s, for %s, holding %s)", who.len ? ", " : "", SPI_getvalue(row, desc, 1),
-                             SPI_getvalue(row, desc, 2), SPI_getvalue(row, desc, 3), SPI_getvalue(row, desc, 4));
+                             SPI_getvalue(row, desc, 2), age ? duration_text(atoll(age)) : "an unknown time",
+                             SPI_getvalue(row, desc, 4));
             sessions++;
         }
     });
@@ -316,9 +332,9 @@ void run_lock_probe(Statement *st, const ScriptState *state, Oid relid, LOCKMODE
     const Timeout *limit = lock_wait_limit(state, &setting);
     char *rel = qualified_name(relid);
     add_finding(st, "lock_conflict", limit->ms > 0 ? Severity::warn : Severity::danger,
-                psprintf("right now %s hold locks on %s that conflict with its %s: %s. The statement would wait for "
-                         "them%s",
-                         sessions == 1 ? "1 session" : psprintf("%d sessions", sessions), rel, lock_name(mode),
+                psprintf("right now %s on %s conflicting with its %s: %s. The statement would wait for them%s",
+                         sessions == 1 ? "1 session holds a lock" : psprintf("%d sessions hold locks", sessions), rel,
+                         lock_name(mode),
                          who.data,
                          limit->ms > 0 ? psprintf(" until %s (%d ms) cancels it", setting, limit->ms)
                                        : psprintf(", and %s queues behind it meanwhile", who_waits(mode))),

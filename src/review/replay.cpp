@@ -86,7 +86,7 @@ bool resolve_in(ScriptState *state, const char *nsp, const char *rel, RelRef *ou
             *out = existing_ref(e->existing);
             char *now = quote_qualified_identifier(e->key.nsp, e->key.rel);
             if (strcmp(now, out->name) != 0)
-                out->name = psprintf("%s (%s before this script renames it)", now, out->name);
+                out->name = psprintf("%s (%s until this script renames or moves it)", now, out->name);
         } else {
             *out = created_ref(e);
         }

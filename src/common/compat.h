@@ -80,3 +80,10 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #else
 #define MG_WALKER(fn) reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(fn))
 #endif
+
+/* The GUC table: 16 made get_guc_variables() return its length. */
+#if PG_VERSION_NUM >= 160000
+#define mg_guc_variables(n) get_guc_variables(n)
+#else
+#define mg_guc_variables(n) (*(n) = GetNumConfigOptions(), get_guc_variables())
+#endif

@@ -18,14 +18,15 @@
 #include "review/subxact.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "executor/spi.h"
 }
 
 using namespace mg::review;
 
 namespace {
+
+/* Statements judged in one subtransaction (each may lock a few relations AccessShare until its end). */
+constexpr int kBatch = 32;
 
 /* Statements judged without the catalog: no subtransaction needed. */
 bool needs_catalog(Node *stmt)
@@ -56,21 +57,15 @@ bool needs_catalog(Node *stmt)
     }
 }
 
-void review_statement(Statement *st, ScriptState *state)
+/* Judges one statement; may ERROR (the caller runs it inside a subtransaction). */
+void judge_statement(Statement *st, ScriptState *state)
 {
     if (needs_catalog(st->stmt)) {
-        ErrorData *err = attempt([&] {
-            review_guard(st, state, state->sql);
-            review_index(st, state);
-            review_table(st, state);
-            review_locks(st, state);
-        });
-        if (err != nullptr)
-            add_finding(st, "not_reviewed", Severity::warn,
-                        psprintf("the review could not judge this statement: %s", err->message));
-    } else {
-        review_locks(st, state); /* DO / CALL */
+        review_guard(st, state, state->sql);
+        review_index(st, state);
+        review_table(st, state);
     }
+    review_locks(st, state);
     review_transaction_block(st, state);
     review_timeout(st, state);
 }
@@ -163,7 +158,8 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
         MemoryContextSwitchTo(old);
         return metas;
     }
-    if (SPI_connect() != SPI_OK_CONNECT)
+    /* only the data probes run SQL */
+    if (probe && SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "migrate_guard: SPI_connect failed");
     MemoryContextSwitchTo(keep);
     ScriptState *state = script_state_create(script->stmts);
@@ -171,26 +167,54 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
     MemoryContext scratch = AllocSetContextCreate(keep, "migrate_guard review statement", ALLOCSET_DEFAULT_SIZES);
     LineCounter lines;
     line_counter_init(&lines, script->sql);
-    List *reviewed = NIL;
-    int number = 0;
-    ListCell *lc;
-    foreach (lc, script->stmts) {
-        CHECK_FOR_INTERRUPTS();
-        Statement *st = make_statement(script, lfirst_node(RawStmt, lc), ++number, &lines);
-        MemoryContextReset(scratch);
-        MemoryContextSwitchTo(scratch);
-        replay_begin_statement(state);
-        review_statement(st, state);
-        if (probe)
-            run_probes(st, state);
-        attempt([&] { replay_statement(state, st); });
-        if (st->findings == NIL)
-            add_finding(st, nullptr, Severity::ok, nullptr);
+    int total = list_length(script->stmts);
+    Statement **statements = static_cast<Statement **>(palloc(sizeof(Statement *) * total));
+    for (int i = 0; i < total; i++)
+        statements[i] = make_statement(script, list_nth_node(RawStmt, script->stmts, i), i + 1, &lines);
+    /*
+     * Statements are judged in batches, each inside one subtransaction that
+     * is rolled back at its end (subxact.h: the locks and cache references
+     * the judging took go with it); a statement whose judging fails ends its
+     * batch, gets a not_reviewed finding, and the next batch starts after it.
+     */
+    int next = 0;
+    while (next < total) {
+        volatile int current = next;
+        ErrorData *err = attempt([&] {
+            for (int done = 0; current < total && done < kBatch; current++, done++) {
+                CHECK_FOR_INTERRUPTS();
+                Statement *st = statements[current];
+                MemoryContextReset(scratch);
+                MemoryContextSwitchTo(scratch);
+                replay_begin_statement(state);
+                judge_statement(st, state);
+                if (probe)
+                    run_probes(st, state);
+                replay_statement(state, st);
+                MemoryContextSwitchTo(keep);
+            }
+        });
         MemoryContextSwitchTo(keep);
-        reviewed = lappend(reviewed, st);
+        if (err != nullptr) {
+            Statement *st = statements[current];
+            add_finding(st, "not_reviewed", Severity::warn,
+                        psprintf("the review could not judge this statement: %s", err->message));
+            MemoryContextSwitchTo(scratch);
+            attempt([&] { replay_statement(state, st); });
+            MemoryContextSwitchTo(keep);
+            current++;
+        }
+        next = current;
+    }
+    List *reviewed = NIL;
+    for (int i = 0; i < total; i++) {
+        if (statements[i]->findings == NIL)
+            add_finding(statements[i], nullptr, Severity::ok, nullptr);
+        reviewed = lappend(reviewed, statements[i]);
     }
     MemoryContextDelete(scratch);
-    SPI_finish();
+    if (probe)
+        SPI_finish();
     MemoryContextSwitchTo(keep);
     List *all = merge_by_location(reviewed, metas);
     MemoryContextSwitchTo(old);

@@ -4,7 +4,6 @@
 #include "review/review.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
 #include "access/relation.h"
 #include "access/tableam.h"
 #include "catalog/pg_inherits.h"

@@ -3,8 +3,6 @@
 #include "review/locks.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "commands/defrem.h"
 #include "commands/tablecmds.h"
 }

@@ -7,8 +7,6 @@
 #include "review/output.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 }

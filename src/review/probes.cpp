@@ -6,7 +6,6 @@
 #include "review/subxact.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
 #include "access/relation.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"

@@ -9,41 +9,57 @@ extern "C" {
 namespace mg::review {
 namespace {
 
-RelKey make_key(const char *nsp, const char *rel)
+void make_hkey(const char *nsp, const char *rel, char *out)
 {
-    RelKey k;
-    memset(&k, 0, sizeof k);
-    strlcpy(k.nsp, nsp ? nsp : "", NAMEDATALEN);
-    strlcpy(k.rel, rel ? rel : "", NAMEDATALEN);
-    return k;
+    size_t n = strnlen(nsp ? nsp : "", NAMEDATALEN - 1);
+    size_t r = strnlen(rel ? rel : "", NAMEDATALEN - 1);
+    memcpy(out, nsp ? nsp : "", n);
+    out[n] = '\x1f';
+    memcpy(out + n + 1, rel ? rel : "", r);
+    out[n + 1 + r] = '\0';
 }
 
 ScriptRel *lookup(ScriptState *state, const char *nsp, const char *rel)
 {
-    RelKey k = make_key(nsp, rel);
-    return static_cast<ScriptRel *>(hash_search(state->rels, &k, HASH_FIND, nullptr));
+    char k[2 * NAMEDATALEN + 2];
+    make_hkey(nsp, rel, k);
+    return static_cast<ScriptRel *>(hash_search(state->rels, k, HASH_FIND, nullptr));
 }
 
 ScriptRel *enter(ScriptState *state, const char *nsp, const char *rel)
 {
-    RelKey k = make_key(nsp, rel);
+    state->memo_count = 0;
+    char k[2 * NAMEDATALEN + 2];
+    make_hkey(nsp, rel, k);
     bool found;
-    ScriptRel *e = static_cast<ScriptRel *>(hash_search(state->rels, &k, HASH_ENTER, &found));
+    ScriptRel *e = static_cast<ScriptRel *>(hash_search(state->rels, k, HASH_ENTER, &found));
     if (!found) {
+        memset(&e->key, 0, sizeof e->key);
+        strlcpy(e->key.nsp, nsp ? nsp : "", NAMEDATALEN);
+        strlcpy(e->key.rel, rel ? rel : "", NAMEDATALEN);
         e->existing = InvalidOid;
         e->dropped = false;
         e->relkind = RELKIND_RELATION;
         e->created_stmt = 0;
         e->created_xact = 0;
+        e->name = nullptr;
     }
     return e;
 }
 
-Oid namespace_oid(const char *nsp)
+/* A schema's OID (InvalidOid: none), looked up once per review. */
+Oid namespace_oid(ScriptState *state, const char *nsp)
 {
-    if (strcmp(nsp, "pg_temp") == 0)
-        return LookupExplicitNamespace("pg_temp", true);
-    return get_namespace_oid(nsp, true);
+    ListCell *nc, *oc;
+    forboth (nc, state->nsp_names, oc, state->nsp_oids)
+        if (strcmp(static_cast<char *>(lfirst(nc)), nsp) == 0)
+            return lfirst_oid(oc);
+    Oid oid = strcmp(nsp, "pg_temp") == 0 ? LookupExplicitNamespace("pg_temp", true) : get_namespace_oid(nsp, true);
+    MemoryContext old = MemoryContextSwitchTo(keep_context());
+    state->nsp_names = lappend(state->nsp_names, pstrdup(nsp));
+    state->nsp_oids = lappend_oid(state->nsp_oids, oid);
+    MemoryContextSwitchTo(old);
+    return oid;
 }
 
 char *namespace_name_for_key(Oid nspoid)
@@ -60,15 +76,29 @@ RelRef missing_ref(const char *nsp, const char *rel)
     return r;
 }
 
-RelRef existing_ref(Oid relid)
+struct RelInfo {
+    Oid relid;
+    char relkind;
+    char *name;
+};
+
+RelRef existing_ref(ScriptState *state, Oid relid)
 {
-    RelRef r = {RelState::existing, relid, get_rel_relkind(relid), qualified_name(relid), nullptr};
+    bool found;
+    RelInfo *info = static_cast<RelInfo *>(hash_search(state->relinfo, &relid, HASH_ENTER, &found));
+    if (!found) {
+        info->relkind = get_rel_relkind(relid);
+        info->name = MemoryContextStrdup(keep_context(), qualified_name(relid));
+    }
+    RelRef r = {RelState::existing, relid, info->relkind, info->name, nullptr};
     return r;
 }
 
 RelRef created_ref(ScriptRel *e)
 {
-    RelRef r = {RelState::created, InvalidOid, e->relkind, quote_qualified_identifier(e->key.nsp, e->key.rel), e};
+    if (e->name == nullptr)
+        e->name = MemoryContextStrdup(keep_context(), quote_qualified_identifier(e->key.nsp, e->key.rel));
+    RelRef r = {RelState::created, InvalidOid, e->relkind, e->name, e};
     return r;
 }
 
@@ -83,7 +113,7 @@ bool resolve_in(ScriptState *state, const char *nsp, const char *rel, RelRef *ou
         }
         if (OidIsValid(e->existing)) {
             /* an existing relation this script renames or moves: name it both ways */
-            *out = existing_ref(e->existing);
+            *out = existing_ref(state, e->existing);
             char *now = quote_qualified_identifier(e->key.nsp, e->key.rel);
             if (strcmp(now, out->name) != 0)
                 out->name = psprintf("%s (%s until this script renames or moves it)", now, out->name);
@@ -92,13 +122,13 @@ bool resolve_in(ScriptState *state, const char *nsp, const char *rel, RelRef *ou
         }
         return true;
     }
-    Oid nspoid = namespace_oid(nsp);
+    Oid nspoid = namespace_oid(state, nsp);
     if (!OidIsValid(nspoid))
         return false;
     Oid relid = get_relname_relid(rel, nspoid);
     if (!OidIsValid(relid))
         return false;
-    *out = existing_ref(relid);
+    *out = existing_ref(state, relid);
     return true;
 }
 
@@ -149,6 +179,7 @@ void record_created(ScriptState *state, Statement *st, const RangeVar *rv, char 
 
 void record_dropped(ScriptState *state, const RelRef &ref)
 {
+    state->memo_count = 0;
     if (ref.state == RelState::created) {
         ref.entry->dropped = true;
     } else if (ref.state == RelState::existing) {
@@ -366,10 +397,16 @@ ScriptState *script_state_create(List *raw_stmts)
     ScriptState *state = static_cast<ScriptState *>(palloc0(sizeof(ScriptState)));
     HASHCTL ctl;
     memset(&ctl, 0, sizeof ctl);
-    ctl.keysize = sizeof(RelKey);
+    ctl.keysize = 2 * NAMEDATALEN + 2;
     ctl.entrysize = sizeof(ScriptRel);
     ctl.hcxt = keep_context();
-    state->rels = hash_create("migrate_guard review relations", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    state->rels = hash_create("migrate_guard review relations", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+    HASHCTL ictl;
+    memset(&ictl, 0, sizeof ictl);
+    ictl.keysize = sizeof(Oid);
+    ictl.entrysize = sizeof(RelInfo);
+    ictl.hcxt = keep_context();
+    state->relinfo = hash_create("migrate_guard review relation names", 256, &ictl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     state->path = current_path();
     collect_planned_indexes(state, raw_stmts);
     timeouts_init(state);
@@ -377,7 +414,26 @@ ScriptState *script_state_create(List *raw_stmts)
     return state;
 }
 
+RelRef resolve_uncached(ScriptState *state, const RangeVar *rv);
+
 RelRef resolve_relation(ScriptState *state, const RangeVar *rv)
+{
+    for (int i = 0; i < state->memo_count; i++)
+        if (state->memo_keys[i] == rv)
+            return state->memo_refs[i];
+    RelRef out = resolve_uncached(state, rv);
+    if (state->memo_count < 16) {
+        MemoryContext old = MemoryContextSwitchTo(keep_context());
+        out.name = pstrdup(out.name);
+        MemoryContextSwitchTo(old);
+        state->memo_keys[state->memo_count] = rv;
+        state->memo_refs[state->memo_count] = out;
+        state->memo_count++;
+    }
+    return out;
+}
+
+RelRef resolve_uncached(ScriptState *state, const RangeVar *rv)
 {
     bool dropped;
     RelRef out;
@@ -412,6 +468,7 @@ RelRef resolve_name_list(ScriptState *state, List *names)
 
 void replay_begin_statement(ScriptState *state)
 {
+    state->memo_count = 0;
     if (!state->in_block)
         state->xact++;
 }
@@ -466,6 +523,7 @@ bool planned_index_leads_with(const ScriptState *state, const RelRef &table, con
 
 void replay_statement(ScriptState *state, Statement *st)
 {
+    state->memo_count = 0;
     Node *stmt = st->stmt;
     switch (nodeTag(stmt)) {
     case T_CreateStmt: {

@@ -23,12 +23,14 @@ struct RelKey {
 
 /* A name the script changed: created by it, or an existing relation dropped/renamed by it. */
 struct ScriptRel {
-    RelKey key;        /* hash key: must come first */
+    char hkey[2 * NAMEDATALEN + 2]; /* "schema\x1fname": the hash key, must come first */
+    RelKey key;
     Oid existing;      /* InvalidOid: created by the script */
     bool dropped;      /* the name no longer resolves here */
     char relkind;      /* of a created relation */
     int created_stmt;  /* statement_no that created it */
     int created_xact;  /* the script transaction that created it */
+    char *name;        /* schema-qualified, quoted (made once) */
 };
 
 enum class RelState : uint8_t { missing, existing, created };
@@ -81,7 +83,10 @@ struct Prepared {
 
 struct ScriptState {
     const char *sql;       /* the script (meta-commands blanked): parse locations point into it */
-    HTAB *rels;            /* RelKey -> ScriptRel */
+    HTAB *rels;            /* "schema\x1fname" -> ScriptRel */
+    HTAB *relinfo;         /* existing relation OID -> its name and kind (catalog lookups, once) */
+    List *nsp_names;       /* schema names looked up ... */
+    List *nsp_oids;        /* ... and their OIDs (InvalidOid: none), once per review */
     List *path;            /* explicit search_path schema names (char *) */
     List *created_schemas; /* char * */
     bool in_block;         /* inside BEGIN ... COMMIT */
@@ -95,6 +100,10 @@ struct ScriptState {
     List *checks;          /* ScriptCheck * */
     List *planned_indexes; /* PlannedIndex * */
     List *prepared;        /* Prepared * */
+    /* resolutions of the statement being judged (the state does not change meanwhile) */
+    int memo_count;
+    const RangeVar *memo_keys[16];
+    RelRef memo_refs[16];
 };
 
 /* Allocated in keep_context(); reads the session (search_path, timeouts). */

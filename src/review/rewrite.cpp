@@ -5,10 +5,10 @@
 #include "review/subxact.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
 #include "access/relation.h"
 #include "catalog/heap.h"
 #include "catalog/pg_proc.h"
+#include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_collate.h"

@@ -23,11 +23,11 @@
 #include "review/subxact.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
 #include "access/relation.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "commands/defrem.h"
+#include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_collate.h"
@@ -293,7 +293,7 @@ void review_check(const ConstraintSite &site, Constraint *con)
                     psprintf("CHECK %s is validated on %s; %s", name, t.ref.name, why_ok(t)));
         return;
     }
-    char *expr = paren_group_text(site.state->sql, con->location);
+    char *expr = paren_group_text(site.state->sql + con->location, 0);
     add_finding(site.st, "validating_constraint", Severity::danger,
                 psprintf("CHECK %s scans every row of %s under %s: %s waits until the scan ends, for a time that "
                          "grows with the table",

@@ -18,8 +18,6 @@
 #include "review/subxact.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "commands/defrem.h"
 #include "parser/analyze.h"
 #include "parser/parse_param.h"
@@ -151,7 +149,8 @@ List *classify_dml(Node *stmt, const Statement *st, const char *sql)
     raw->stmt_location = st->location;
     raw->stmt_len = st->length;
     ParseState *pstate = make_parsestate(nullptr);
-    pstate->p_sourcetext = sql;
+    /* no source text: an error needs no cursor position (computing one counts the characters of the whole script) */
+    pstate->p_sourcetext = nullptr;
     Oid *param_types = nullptr;
     int nparams = 0;
     mg_setup_variable_params(pstate, &param_types, &nparams);
@@ -169,6 +168,19 @@ List *classify_dml(Node *stmt, const Statement *st, const char *sql)
 
 void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
 {
+    /* a table of the script's own, or none at all: nothing the catalog can analyse */
+    Node *target_where = nullptr;
+    bool target_has_where;
+    if (const RangeVar *target = dml_target(stmt, &target_where, &target_has_where)) {
+        RelRef ref = resolve_relation(state, target);
+        if (ref.state == RelState::created)
+            return;
+        if (ref.state == RelState::missing) {
+            Target t = {ref, nullptr};
+            report_missing(st, t, false);
+            return;
+        }
+    }
     List *matches = NIL;
     ErrorData *err = attempt([&] { matches = classify_dml(stmt, st, sql); });
     if (err == nullptr) {

@@ -18,7 +18,6 @@
 #include "review/sql_text.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
 #include "access/relation.h"
 #include "catalog/index.h"
 #include "commands/defrem.h"

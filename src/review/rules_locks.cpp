@@ -14,8 +14,6 @@
 #include "review/sql_text.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "commands/defrem.h"
 }
 

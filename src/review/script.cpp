@@ -3,8 +3,6 @@
 #include "review/script.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "parser/parser.h"
 }
 

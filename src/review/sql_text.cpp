@@ -3,8 +3,6 @@
 #include "review/sql_text.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
 #include "mb/pg_wchar.h"
 #include "parser/scanner.h"
 }

@@ -7,12 +7,9 @@
  */
 #include "common/bridge.h"
 #include "review/replay.h"
-#include "review/subxact.h"
 
 extern "C" {
-#include "nodes/makefuncs.h"
-#include "access/relation.h"
-#include "executor/spi.h"
+#include "utils/guc_tables.h"
 }
 
 namespace mg::review {
@@ -120,6 +117,7 @@ void set_search_path(ScriptState *state, List *args)
             names = lappend(names, pstrdup(text));
     }
     state->path = names;
+    state->memo_count = 0;
     MemoryContextSwitchTo(old);
 }
 
@@ -127,24 +125,22 @@ void set_search_path(ScriptState *state, List *args)
 
 void timeouts_init(ScriptState *state)
 {
-    const char *sql =
-        "SELECT name, setting, source, reset_val FROM pg_catalog.pg_settings "
-        " WHERE name OPERATOR(pg_catalog.=) 'lock_timeout' OR name OPERATOR(pg_catalog.=) 'statement_timeout'";
     state->session.lock = Timeout{0, pstrdup("not set")};
     state->session.statement = Timeout{0, pstrdup("not set")};
-    /* in a rolled-back subtransaction: even the lock on pg_settings goes away */
-    attempt([&] {
-    if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
-        elog(ERROR, "migrate_guard: could not read lock_timeout and statement_timeout");
-    for (uint64 i = 0; i < SPI_processed; i++) {
-        HeapTuple row = SPI_tuptable->vals[i];
-        TupleDesc desc = SPI_tuptable->tupdesc;
-        bool lock = strcmp(SPI_getvalue(row, desc, 1), "lock_timeout") == 0;
-        int ms = atoi(SPI_getvalue(row, desc, 2));
-        char *source = SPI_getvalue(row, desc, 3);
-        int reset_ms = atoi(SPI_getvalue(row, desc, 4));
-        Timeout now = {ms, pstrdup(ms > 0 ? describe_source(source) : "not set")};
-        Timeout reset = {reset_ms, pstrdup(reset_ms > 0 ? "the session's default (RESET)" : "not set")};
+    state->reset = state->session;
+    /* the values in force and where they come from, as pg_settings shows them */
+    int count;
+    struct config_generic **vars = mg_guc_variables(&count);
+    for (int i = 0; i < count; i++) {
+        struct config_generic *gen = vars[i];
+        bool lock = strcmp(gen->name, "lock_timeout") == 0;
+        if ((!lock && strcmp(gen->name, "statement_timeout") != 0) || gen->vartype != PGC_INT)
+            continue;
+        const struct config_int *var = reinterpret_cast<const struct config_int *>(gen);
+        int ms = *var->variable;
+        Timeout now = {ms, pstrdup(ms > 0 ? describe_source(GucSource_Names[gen->source]) : "not set")};
+        Timeout reset = {var->reset_val,
+                         pstrdup(var->reset_val > 0 ? "the session's default (RESET)" : "not set")};
         if (lock) {
             state->session.lock = now;
             state->reset.lock = reset;
@@ -153,7 +149,6 @@ void timeouts_init(ScriptState *state)
             state->reset.statement = reset;
         }
     }
-    });
     state->local.lock.ms = -1;
     state->local.statement.ms = -1;
     state->at_begin = state->session;

@@ -238,10 +238,29 @@ ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
     return err;
 }
 
+/* The first of the probe's columns that is not in the catalog yet (added by the script), or NULL. */
+const char *missing_column(const ProbeRequest *p)
+{
+    ListCell *lc;
+    foreach (lc, p->columns) {
+        const char *col = static_cast<const char *>(lfirst(lc));
+        if (col != nullptr && get_attnum(p->relid, col) == InvalidAttrNumber)
+            return col;
+    }
+    return nullptr;
+}
+
 void run_data_probe(Statement *st, const ProbeRequest *p)
 {
     const char *rule = rule_of(p->kind);
     char *rel = qualified_name(p->relid);
+    if (const char *col = missing_column(p)) {
+        add_finding(st, rule, Severity::ok,
+                    psprintf("probe skipped for %s: column %s of %s is added by this script, its values do not exist "
+                             "yet",
+                             p->what, quote_identifier(col), rel));
+        return;
+    }
     int ms = g_probe_timeout_ms;
     char *sql = nullptr;
     bool found = false;
@@ -277,6 +296,10 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
         add_finding(st, rule, Severity::ok,
                     psprintf("probe skipped: this role may not read %s (%s)", rel, err->message),
                     "Run the review as a role that can read the table to probe its data.");
+    } else if (err != nullptr && err->sqlerrcode == ERRCODE_UNDEFINED_COLUMN) {
+        add_finding(st, rule, Severity::ok,
+                    psprintf("probe skipped for %s: %s (a column the script adds has no values yet)", p->what,
+                             err->message));
     } else if (err != nullptr) {
         add_finding(st, rule, Severity::ok, psprintf("probe skipped for %s: %s", p->what, err->message));
     } else if (found) {

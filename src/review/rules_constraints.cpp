@@ -230,6 +230,44 @@ const char *check_name_column(const ConstraintSite &site, Constraint *con)
     return list_length(names) == 1 ? static_cast<char *>(linitial(names)) : nullptr;
 }
 
+/* Does a raw CHECK expression say `column IS NOT NULL` (alone or in an AND)? */
+bool raw_says_not_null(Node *expr, const char *column)
+{
+    if (expr == nullptr)
+        return false;
+    if (IsA(expr, NullTest)) {
+        NullTest *nt = castNode(NullTest, expr);
+        if (nt->nulltesttype != IS_NOT_NULL || nt->arg == nullptr || !IsA(nt->arg, ColumnRef))
+            return false;
+        Node *last = static_cast<Node *>(llast(castNode(ColumnRef, nt->arg)->fields));
+        return IsA(last, String) && strcmp(strVal(last), column) == 0;
+    }
+    if (IsA(expr, BoolExpr) && castNode(BoolExpr, expr)->boolop == AND_EXPR) {
+        ListCell *lc;
+        foreach (lc, castNode(BoolExpr, expr)->args)
+            if (raw_says_not_null(static_cast<Node *>(lfirst(lc)), column))
+                return true;
+    }
+    return false;
+}
+
+/*
+ * A column the script adds is not in the catalog, so no expression can be
+ * cooked against it: a validated CHECK of the script that says `col IS NOT
+ * NULL` in so many words is the proof then.
+ */
+char *script_not_null_proof(Oid relid, const char *column, const ScriptState *state)
+{
+    ListCell *lc;
+    foreach (lc, state->checks) {
+        const ScriptCheck *k = static_cast<const ScriptCheck *>(lfirst(lc));
+        if (k->relid == relid && k->validated && raw_says_not_null(k->raw_expr, column))
+            return psprintf("CHECK constraint %s (added and validated earlier in this script)",
+                            k->name ? quote_identifier(k->name) : "(unnamed)");
+    }
+    return nullptr;
+}
+
 void probe_nulls(const ConstraintSite &site, const char *column, const char *what)
 {
     ProbeRequest req = {};
@@ -427,7 +465,8 @@ void review_set_not_null(const ConstraintSite &site, const char *column, bool fo
                              t.ref.name, why_ok(t)));
         return;
     }
-    char *proof = attnum != InvalidAttrNumber ? not_null_proof(t.ref.relid, attnum, site.state) : nullptr;
+    char *proof = attnum != InvalidAttrNumber ? not_null_proof(t.ref.relid, attnum, site.state)
+                                              : script_not_null_proof(t.ref.relid, column, site.state);
     if (proof != nullptr) {
         add_finding(site.st, "set_not_null_scan", Severity::ok,
                     psprintf("%s on %s skips the scan: %s proves %s IS NOT NULL",

@@ -117,3 +117,18 @@ $mig$) WHERE rule IS NOT NULL;
 SELECT * FROM review_each(
   'ALTER TABLE parted ATTACH PARTITION day1 FOR VALUES FROM (''2024-01-01'') TO (''2024-01-02'')',
   'ALTER TABLE parted ATTACH PARTITION day2 FOR VALUES FROM (''2024-01-02'') TO (''2024-01-03'')');
+
+-- a column the script adds is not in the catalog: a CHECK the script adds and validates that says
+-- `col IS NOT NULL` is the proof; without the VALIDATE there is none
+SELECT n, rule, severity, message FROM review($mig$
+ALTER TABLE orders ADD COLUMN region text;
+UPDATE orders SET region = 'eu' WHERE region IS NULL;
+ALTER TABLE orders ADD CONSTRAINT orders_region_present CHECK (region IS NOT NULL AND region <> '') NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_region_present;
+ALTER TABLE orders ALTER COLUMN region SET NOT NULL;
+$mig$) WHERE rule = 'set_not_null_scan';
+SELECT n, rule, severity FROM review($mig$
+ALTER TABLE orders ADD COLUMN region text;
+ALTER TABLE orders ADD CONSTRAINT orders_region_present CHECK (region IS NOT NULL) NOT VALID;
+ALTER TABLE orders ALTER COLUMN region SET NOT NULL;
+$mig$) WHERE rule = 'set_not_null_scan';

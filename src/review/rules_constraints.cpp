@@ -460,7 +460,7 @@ void review_set_not_null(const ConstraintSite &site, const char *column, bool fo
                                        : psprintf("SET NOT NULL on column %s", col);
     if (target_is_trivial(t)) {
         add_finding(site.st, "set_not_null_scan", Severity::ok,
-                    psprintf("%s on %s; %s", for_primary_key ? psprintf("the PRIMARY KEY's NOT NULL on column %s", col)
+                    psprintf("%s of %s; %s", for_primary_key ? psprintf("the PRIMARY KEY's NOT NULL on column %s", col)
                                                              : psprintf("SET NOT NULL on column %s", col),
                              t.ref.name, why_ok(t)));
         return;
@@ -469,7 +469,7 @@ void review_set_not_null(const ConstraintSite &site, const char *column, bool fo
                                               : script_not_null_proof(t.ref.relid, column, site.state);
     if (proof != nullptr) {
         add_finding(site.st, "set_not_null_scan", Severity::ok,
-                    psprintf("%s on %s skips the scan: %s proves %s IS NOT NULL",
+                    psprintf("%s of %s skips the scan: %s proves %s IS NOT NULL",
                              for_primary_key ? psprintf("the PRIMARY KEY's NOT NULL on column %s", col)
                                              : psprintf("SET NOT NULL on column %s", col),
                              target_text(t), proof, col));

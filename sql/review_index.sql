@@ -40,6 +40,11 @@ SELECT n, lock_mode, rule, severity FROM review('CREATE INDEX CONCURRENTLY order
 -- a partitioned table: CONCURRENTLY fails there; the recipe goes through its partitions
 SELECT n, lock_mode, relations, rule, severity, message, hint FROM review('CREATE INDEX ON parted (id)');
 SELECT n, rule, severity, message FROM review('CREATE INDEX CONCURRENTLY ON parted (id)');
+SELECT n, lock_mode, rule, severity, message FROM review($mig$
+CREATE INDEX parted_id_idx ON ONLY parted (id);
+CREATE INDEX CONCURRENTLY parted_2024_id_idx ON parted_2024 (id);
+ALTER INDEX parted_id_idx ATTACH PARTITION parted_2024_id_idx;
+$mig$);
 -- a table that does not exist and is not created by the script
 SELECT n, rule, severity FROM review('CREATE INDEX ON no_such_table (id)');
 

@@ -21,6 +21,7 @@ extern "C" {
 #include "access/relation.h"
 #include "catalog/index.h"
 #include "commands/defrem.h"
+#include "utils/formatting.h"
 }
 
 namespace mg::review {
@@ -69,6 +70,11 @@ void review_create_index(Statement *st, ScriptState *state, IndexStmt *is)
                                  "on partitioned tables only without CONCURRENTLY",
                                  target_text(t)),
                         partitioned_index_recipe(t.ref.name));
+    } else if (partitioned && !is->relation->inh) {
+        add_finding(st, "index_not_concurrent", Severity::ok,
+                    psprintf("CREATE INDEX ON ONLY %s builds nothing: the index stays invalid until an index of "
+                             "each partition is attached to it",
+                             t.ref.name));
     } else if (target_is_trivial(t)) {
         add_finding(st, "index_not_concurrent", Severity::ok,
                     psprintf("CREATE INDEX takes %s on %s; %s", a_lock(lock), target_text(t), why_ok(t)));
@@ -156,7 +162,7 @@ void review_reindex(Statement *st, ScriptState *state, ReindexStmt *rs)
             add_finding(st, "index_not_concurrent", Severity::danger,
                         psprintf("REINDEX %s rebuilds every index in it, each under a ShareLock on its table (writes "
                                  "wait) and an AccessExclusiveLock on the index (queries that would use it wait)",
-                                 kind_word),
+                                 asc_toupper(kind_word, strlen(kind_word))),
                         psprintf("%s;", concurrently(st, kind_word)));
         return;
     }

@@ -115,9 +115,14 @@ char *check_sql(const ProbeRequest *p, Node *expr)
     return psprintf("SELECT 1 FROM %s WHERE (%s) IS FALSE LIMIT 1", relation_sql(p->relid, p->include_children), text);
 }
 
-void pin_search_path()
+/* Runs fn() with search_path = pg_catalog, pg_temp in a GUC nest level of its own (an ERROR pops it too). */
+template <typename Fn>
+void with_pinned_search_path(Fn &&fn)
 {
+    int level = NewGUCNestLevel();
     set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+    fn();
+    AtEOXact_GUC(true, level);
 }
 
 /* The probe's SQL: every name qualified, run with search_path = pg_catalog, pg_temp. */
@@ -273,16 +278,17 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
             ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
                             errmsg("another session holds a lock on %s that keeps readers out right now", rel)));
         Node *check = p->kind == ProbeKind::check ? cooked_check(p) : nullptr;
-        pin_search_path();
-        sql = check ? check_sql(p, check) : probe_sql(p);
-        if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
-            elog(ERROR, "probe query failed");
-        found = SPI_processed > 0;
-        if (found) {
-            sample = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-            if (SPI_tuptable->tupdesc->natts > 1)
-                count = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-        }
+        with_pinned_search_path([&] {
+            sql = check ? check_sql(p, check) : probe_sql(p);
+            if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+                elog(ERROR, "probe query failed");
+            found = SPI_processed > 0;
+            if (found) {
+                sample = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+                if (SPI_tuptable->tupdesc->natts > 1)
+                    count = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+            }
+        });
     });
     const char *rls = check_enable_rls(p->relid, InvalidOid, true) == RLS_ENABLED
                           ? " (row-level security hides some of its rows from this role: those were not checked)"
@@ -335,18 +341,19 @@ void run_lock_probe(Statement *st, const ScriptState *state, Oid relid, LOCKMODE
     int sessions = 0;
     bool timed_out;
     with_probe_limits(g_probe_timeout_ms, &timed_out, [&] {
-        pin_search_path();
-        if (SPI_execute_with_args(sql, 3, types, values, nullptr, true, 0) != SPI_OK_SELECT)
-            elog(ERROR, "lock probe failed");
-        for (uint64 i = 0; i < SPI_processed; i++) {
-            HeapTuple row = SPI_tuptable->vals[i];
-            TupleDesc desc = SPI_tuptable->tupdesc;
-            char *age = SPI_getvalue(row, desc, 3);
-            appendStringInfo(&who, "%spid %s (%s, for %s, holding %s)", who.len ? ", " : "", SPI_getvalue(row, desc, 1),
-                             SPI_getvalue(row, desc, 2), age ? duration_text(atoll(age)) : "an unknown time",
-                             SPI_getvalue(row, desc, 4));
-            sessions++;
-        }
+        with_pinned_search_path([&] {
+            if (SPI_execute_with_args(sql, 3, types, values, nullptr, true, 0) != SPI_OK_SELECT)
+                elog(ERROR, "lock probe failed");
+            for (uint64 i = 0; i < SPI_processed; i++) {
+                HeapTuple row = SPI_tuptable->vals[i];
+                TupleDesc desc = SPI_tuptable->tupdesc;
+                char *age = SPI_getvalue(row, desc, 3);
+                appendStringInfo(&who, "%spid %s (%s, for %s, holding %s)", who.len ? ", " : "",
+                                 SPI_getvalue(row, desc, 1), SPI_getvalue(row, desc, 2),
+                                 age ? duration_text(atoll(age)) : "an unknown time", SPI_getvalue(row, desc, 4));
+                sessions++;
+            }
+        });
     });
     if (sessions == 0)
         return;

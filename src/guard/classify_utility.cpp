@@ -133,7 +133,7 @@ List *classify_drop_relations(DropStmt *stmt, const DropKind &kind, List *out)
     return out;
 }
 
-List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
+List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out, LOCKMODE lookup_lock)
 {
     bool cascade = stmt->behavior == DROP_CASCADE;
     bool event_trigger = stmt->removeType == OBJECT_EVENT_TRIGGER;
@@ -145,7 +145,7 @@ List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
     foreach (lc, stmt->objects) {
         Relation rel = nullptr;
         ObjectAddress addr = get_object_address(stmt->removeType, static_cast<Node *>(lfirst(lc)),
-                                                &rel, AccessExclusiveLock, true);
+                                                &rel, lookup_lock, true);
         Oid relid = InvalidOid;
         if (rel != nullptr) {
             relid = RelationGetRelid(rel);
@@ -172,12 +172,12 @@ List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
     return out;
 }
 
-List *classify_drop(DropStmt *stmt, List *out)
+List *classify_drop(DropStmt *stmt, List *out, LOCKMODE lookup_lock)
 {
     DropKind kind = drop_kind(stmt->removeType);
     if (kind.is_relation)
         return classify_drop_relations(stmt, kind, out);
-    return classify_drop_objects(stmt, kind, out);
+    return classify_drop_objects(stmt, kind, out, lookup_lock);
 }
 
 /* Would this ALTER TABLE command match a rule (so that the statement's lock is worth taking first)? */
@@ -633,12 +633,12 @@ bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd)
     return !conversion_keeps_values(expr, attnum);
 }
 
-List *classify_utility(Node *stmt, bool take_locks)
+List *classify_utility(Node *stmt, bool take_locks, LOCKMODE lookup_lock)
 {
     List *out = NIL;
     switch (nodeTag(stmt)) {
     case T_DropStmt:
-        return classify_drop(castNode(DropStmt, stmt), out);
+        return classify_drop(castNode(DropStmt, stmt), out, lookup_lock);
     case T_DropdbStmt: {
         DropdbStmt *d = castNode(DropdbStmt, stmt);
         if (OidIsValid(get_database_oid(d->dbname, true)))

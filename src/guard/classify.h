@@ -70,6 +70,14 @@ List *truncate_targets(TruncateStmt *stmt);
  */
 bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd);
 
+/*
+ * PostgreSQL's test (tablecmds.c, ATColumnChangeRequiresRewrite) on the
+ * planned conversion expression of column attnum: are the stored values left
+ * as they are?  Shared by the guard and the migration review, so both make
+ * the same decision.
+ */
+bool conversion_keeps_values(Node *expr, AttrNumber attnum);
+
 /* ---- DML (rewritten Query trees, as the planner receives them) ---- */
 
 /* Cheap test: is this query a DELETE/UPDATE/MERGE or has a writable CTE? */

@@ -252,33 +252,6 @@ List *column_type_targets(AlterTableStmt *stmt, Oid relid, LOCKMODE lockmode)
     return targets;
 }
 
-/* PostgreSQL's test (tablecmds.c) of whether a column conversion leaves the stored values as they are. */
-bool conversion_keeps_values(Node *expr, AttrNumber attnum)
-{
-    for (;;) {
-        if (expr == nullptr)
-            return false;
-        if (IsA(expr, Var))
-            return castNode(Var, expr)->varattno == attnum;
-        if (IsA(expr, RelabelType)) {
-            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
-        } else if (IsA(expr, CoerceToDomain)) {
-            CoerceToDomain *d = castNode(CoerceToDomain, expr);
-            if (DomainHasConstraints(d->resulttype))
-                return false; /* every value is checked: PostgreSQL rewrites */
-            expr = reinterpret_cast<Node *>(d->arg);
-        } else if (IsA(expr, FuncExpr)) {
-            FuncExpr *f = castNode(FuncExpr, expr);
-            bool tz = f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ;
-            if (!tz || TimestampTimestampTzRequiresRewrite())
-                return false;
-            expr = static_cast<Node *>(linitial(f->args));
-        } else {
-            return false;
-        }
-    }
-}
-
 List *classify_alter_table(AlterTableStmt *stmt, bool take_locks, List *out)
 {
     bool may_match = false;
@@ -598,6 +571,32 @@ bool utility_may_match(const Node *stmt)
         return castNode(CopyStmt, stmt)->is_from;
     default:
         return false;
+    }
+}
+
+bool conversion_keeps_values(Node *expr, AttrNumber attnum)
+{
+    for (;;) {
+        if (expr == nullptr)
+            return false;
+        if (IsA(expr, Var))
+            return castNode(Var, expr)->varattno == attnum;
+        if (IsA(expr, RelabelType)) {
+            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
+        } else if (IsA(expr, CoerceToDomain)) {
+            CoerceToDomain *d = castNode(CoerceToDomain, expr);
+            if (DomainHasConstraints(d->resulttype))
+                return false; /* every value is checked: PostgreSQL rewrites */
+            expr = reinterpret_cast<Node *>(d->arg);
+        } else if (IsA(expr, FuncExpr)) {
+            FuncExpr *f = castNode(FuncExpr, expr);
+            bool tz = f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ;
+            if (!tz || TimestampTimestampTzRequiresRewrite())
+                return false;
+            expr = static_cast<Node *>(linitial(f->args));
+        } else {
+            return false;
+        }
     }
 }
 

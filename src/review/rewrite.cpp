@@ -1,5 +1,6 @@
 /* rewrite.cpp — see rewrite.h. */
 #include "common/bridge.h"
+#include "guard/classify.h"
 #include "review/rewrite.h"
 #include "review/rules.h"
 #include "review/subxact.h"
@@ -63,32 +64,6 @@ bool is_serial(TypeName *tn)
     const char *name = strVal(llast(tn->names));
     return strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0 || strcmp(name, "bigserial") == 0 ||
            strcmp(name, "serial8") == 0 || strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0;
-}
-
-/* ATColumnChangeRequiresRewrite (tablecmds.c): does the planned conversion touch the stored value? */
-bool conversion_rewrites(Node *expr, AttrNumber varattno)
-{
-    for (;;) {
-        if (IsA(expr, Var) && castNode(Var, expr)->varattno == varattno)
-            return false;
-        if (IsA(expr, RelabelType)) {
-            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
-        } else if (IsA(expr, CoerceToDomain)) {
-            CoerceToDomain *d = castNode(CoerceToDomain, expr);
-            if (DomainHasConstraints(d->resulttype))
-                return true;
-            expr = reinterpret_cast<Node *>(d->arg);
-        } else if (IsA(expr, FuncExpr)) {
-            FuncExpr *f = castNode(FuncExpr, expr);
-            if ((f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ) &&
-                !TimestampTimestampTzRequiresRewrite())
-                expr = static_cast<Node *>(linitial(f->args));
-            else
-                return true;
-        } else {
-            return true;
-        }
-    }
 }
 
 RewriteDecision decision(Rewrite r, char *why, char *detail = nullptr)
@@ -281,7 +256,7 @@ RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptS
         }
         /* plan it as PostgreSQL does before deciding (length coercions simplify away here) */
         Node *planned = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(coerced)));
-        if (conversion_rewrites(planned, attnum)) {
+        if (!conversion_keeps_values(planned, attnum)) { /* the guard's own test */
             result = Rewrite::yes;
             if (IsA(planned, CoerceToDomain) && DomainHasConstraints(castNode(CoerceToDomain, planned)->resulttype))
                 why = psprintf("%s to %s checks the domain's constraints on every stored value, writing every row "

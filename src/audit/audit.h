@@ -29,6 +29,11 @@
 
 #include "guard/verdict.h"
 
+extern "C" {
+#include "catalog/objectaccess.h"
+#include "executor/execdesc.h"
+}
+
 namespace mg {
 
 /* How the audit handles the statement of a frame (set before it runs). */
@@ -97,13 +102,15 @@ void audit_utility_statement(Node *stmt, StatementFrame &frame);
 void audit_utility_done(Node *stmt, const StatementFrame &frame);
 
 /*
- * The audit's own hooks, installed by install_hooks() (hooks.cpp), each
- * chaining the previous one: object_access_hook and a transaction callback
- * (audit_concurrent.cpp), ExecutorStart_hook (audit_catalog_dml.cpp).
+ * The audit's parts of the hooks (called by hooks.cpp, which chains them):
+ * the object_access_hook sees the index a CONCURRENTLY statement creates or
+ * drops (audit_concurrent.cpp, with its transaction callback registered by
+ * register_concurrent_callbacks()); ExecutorStart logs direct writes to
+ * system catalogs before the statement starts (audit_catalog_dml.cpp).
  */
-void install_audit_hooks();
-void install_concurrent_hooks();
-void install_catalog_dml_hook();
+void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId);
+void register_concurrent_callbacks();
+void audit_executor_starting(QueryDesc *desc, int eflags);
 
 /* True while migrate_guard runs its own SQL: the hooks leave it alone. */
 bool running_internal_sql();

@@ -22,8 +22,6 @@ extern "C" {
 namespace mg {
 namespace {
 
-ExecutorStart_hook_type prev_executor_start = nullptr;
-
 const char *dml_command(CmdType type)
 {
     switch (type) {
@@ -59,27 +57,14 @@ void log_catalog_writes(QueryDesc *desc)
     }
 }
 
-void audit_executor_start(QueryDesc *desc, int eflags)
-{
-    /* only statements that write (resultRelations) and really run */
-    if (desc->plannedstmt->resultRelations != NIL && !(eflags & EXEC_FLAG_EXPLAIN_ONLY)) {
-        guarded("ExecutorStart hook", [&] {
-            if (!IsParallelWorker() && !creating_extension && !running_internal_sql() && audit_enabled())
-                log_catalog_writes(desc);
-        });
-    }
-    if (prev_executor_start)
-        prev_executor_start(desc, eflags);
-    else
-        standard_ExecutorStart(desc, eflags);
-}
-
 } // namespace
 
-void install_catalog_dml_hook()
+void audit_executor_starting(QueryDesc *desc, int eflags)
 {
-    prev_executor_start = ExecutorStart_hook;
-    ExecutorStart_hook = audit_executor_start;
+    /* only statements that write (resultRelations) and really run */
+    if (desc->plannedstmt->resultRelations != NIL && !(eflags & EXEC_FLAG_EXPLAIN_ONLY) &&
+        !IsParallelWorker() && !creating_extension && !running_internal_sql() && audit_enabled())
+        log_catalog_writes(desc);
 }
 
 } // namespace mg

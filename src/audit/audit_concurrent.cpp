@@ -28,7 +28,6 @@ extern "C" {
 namespace mg {
 namespace {
 
-object_access_hook_type prev_object_access = nullptr;
 Oid g_dropping_index = InvalidOid; /* DROP INDEX CONCURRENTLY: noted, row at pre-commit */
 
 const char *const kCreatedDetail =
@@ -65,10 +64,10 @@ void log_index_dropped(Oid indexid, const StatementFrame &frame)
     audit_write(row, &frame);
 }
 
-void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+} // namespace
+
+void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId)
 {
-    if (prev_object_access)
-        prev_object_access(access, classId, objectId, subId, arg);
     if (classId != RelationRelationId || subId != 0 || (access != OAT_POST_CREATE && access != OAT_DROP))
         return; /* the common case, e.g. every function execution check */
     guarded("object_access hook", [&] {
@@ -83,6 +82,8 @@ void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int
             g_dropping_index = objectId;
     });
 }
+
+namespace {
 
 void audit_xact(XactEvent event, void *)
 {
@@ -101,10 +102,8 @@ void audit_xact(XactEvent event, void *)
 
 } // namespace
 
-void install_concurrent_hooks()
+void register_concurrent_callbacks()
 {
-    prev_object_access = object_access_hook;
-    object_access_hook = audit_object_access;
     RegisterXactCallback(audit_xact, nullptr);
 }
 

@@ -85,3 +85,35 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #else
 #define mg_namespace_aclcheck(nsp, role, mode) pg_namespace_aclcheck((nsp), (role), (mode))
 #endif
+
+/* 15 added the Boolean node (a raw `true`/`false` is an A_Const holding one). */
+#if PG_VERSION_NUM >= 150000
+#define MG_HAVE_BOOLEAN_NODE 1
+#else
+#define MG_HAVE_BOOLEAN_NODE 0
+#endif
+
+/* 15 renamed parse_variable_parameters. */
+#if PG_VERSION_NUM >= 150000
+#define mg_setup_variable_params(pstate, types, n) setup_parse_variable_parameters((pstate), (types), (n))
+#else
+#define mg_setup_variable_params(pstate, types, n) parse_variable_parameters((pstate), (types), (n))
+#endif
+
+/* ALTER TABLE ... SET ACCESS METHOD exists from 15 on, ... SET EXPRESSION from 17 on. */
+#define MG_HAVE_SET_ACCESS_METHOD (PG_VERSION_NUM >= 150000)
+#define MG_HAVE_SET_EXPRESSION (PG_VERSION_NUM >= 170000)
+
+/* Tree walkers: 16 gave the callback a prototype (C++ needs the cast before). */
+#if PG_VERSION_NUM >= 160000
+#define MG_WALKER(fn) (fn)
+#else
+#define MG_WALKER(fn) reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(fn))
+#endif
+
+/* The GUC table: 16 made get_guc_variables() return its length. */
+#if PG_VERSION_NUM >= 160000
+#define mg_guc_variables(n) get_guc_variables(n)
+#else
+#define mg_guc_variables(n) (*(n) = GetNumConfigOptions(), get_guc_variables())
+#endif

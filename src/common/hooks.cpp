@@ -152,6 +152,7 @@ PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_optio
 void mg_executor_start(QueryDesc *query, int eflags)
 {
     guarded("ExecutorStart hook", [&] {
+        audit_executor_starting(query, eflags); /* direct catalog writes: logged before they run */
         if (prev_executor_start)
             prev_executor_start(query, eflags);
         else
@@ -190,6 +191,7 @@ void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int su
     guarded("object access hook", [&] {
         if (guard_applies())
             on_object_access(access, classId, objectId, subId, arg);
+        audit_object_access(access, classId, objectId, subId);
     });
 }
 
@@ -249,7 +251,7 @@ void install_hooks()
     blocked_log_request_shmem();
 #endif
     RegisterXactCallback(mg_xact_callback, nullptr);
-    install_audit_hooks();
+    register_concurrent_callbacks();
     register_ext_state_callbacks();
     register_volume_callbacks();
     g_installed = true;

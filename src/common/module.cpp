@@ -8,6 +8,7 @@
 #include "common/bridge.h"
 #include "common/hooks.h"
 #include "common/settings.h"
+#include "review/probes.h"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -17,6 +18,7 @@ PGDLLEXPORT void _PG_init(void);
 void _PG_init(void)
 {
     mg::guarded("_PG_init", [] {
+        mg::review::define_review_settings(); /* before define_settings() reserves the prefix */
         mg::define_settings();
         if (process_shared_preload_libraries_in_progress)
             mg::install_hooks();

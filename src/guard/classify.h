@@ -51,9 +51,13 @@ bool utility_may_match(const Node *stmt);
  * Rules the statement matches.  take_locks: ALTER TABLE first takes the lock
  * the statement itself will take (PostgreSQL's own lookup, with its
  * permission checks), so that the columns and children judged are the ones it
- * will act on; without it nothing is locked (prediction).
+ * will act on; without it nothing is locked (prediction).  lookup_lock: the
+ * lock taken on objects looked up by name that are not relations (DROP
+ * FUNCTION, DROP POLICY, ...): the guard takes the AccessExclusiveLock the
+ * DROP takes anyway; the migration review, which runs nothing, passes
+ * AccessShareLock (and releases it with a subtransaction).
  */
-List *classify_utility(Node *stmt, bool take_locks = false);
+List *classify_utility(Node *stmt, bool take_locks = false, LOCKMODE lookup_lock = AccessExclusiveLock);
 
 /* Every table a TRUNCATE empties: named ones, inheritors, CASCADE targets. */
 List *truncate_targets(TruncateStmt *stmt);
@@ -65,6 +69,14 @@ List *truncate_targets(TruncateStmt *stmt);
  * relabeling, or an unconstrained domain over it: no rewrite).
  */
 bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd);
+
+/*
+ * PostgreSQL's test (tablecmds.c, ATColumnChangeRequiresRewrite) on the
+ * planned conversion expression of column attnum: are the stored values left
+ * as they are?  Shared by the guard and the migration review, so both make
+ * the same decision.
+ */
+bool conversion_keeps_values(Node *expr, AttrNumber attnum);
 
 /* ---- DML (rewritten Query trees, as the planner receives them) ---- */
 

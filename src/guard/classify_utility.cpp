@@ -133,7 +133,7 @@ List *classify_drop_relations(DropStmt *stmt, const DropKind &kind, List *out)
     return out;
 }
 
-List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
+List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out, LOCKMODE lookup_lock)
 {
     bool cascade = stmt->behavior == DROP_CASCADE;
     bool event_trigger = stmt->removeType == OBJECT_EVENT_TRIGGER;
@@ -145,7 +145,7 @@ List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
     foreach (lc, stmt->objects) {
         Relation rel = nullptr;
         ObjectAddress addr = get_object_address(stmt->removeType, static_cast<Node *>(lfirst(lc)),
-                                                &rel, AccessExclusiveLock, true);
+                                                &rel, lookup_lock, true);
         Oid relid = InvalidOid;
         if (rel != nullptr) {
             relid = RelationGetRelid(rel);
@@ -172,12 +172,12 @@ List *classify_drop_objects(DropStmt *stmt, const DropKind &kind, List *out)
     return out;
 }
 
-List *classify_drop(DropStmt *stmt, List *out)
+List *classify_drop(DropStmt *stmt, List *out, LOCKMODE lookup_lock)
 {
     DropKind kind = drop_kind(stmt->removeType);
     if (kind.is_relation)
         return classify_drop_relations(stmt, kind, out);
-    return classify_drop_objects(stmt, kind, out);
+    return classify_drop_objects(stmt, kind, out, lookup_lock);
 }
 
 /* Would this ALTER TABLE command match a rule (so that the statement's lock is worth taking first)? */
@@ -250,33 +250,6 @@ List *column_type_targets(AlterTableStmt *stmt, Oid relid, LOCKMODE lockmode)
             targets = list_concat_unique_oid(targets, find_all_inheritors(rel, lockmode, nullptr));
     }
     return targets;
-}
-
-/* PostgreSQL's test (tablecmds.c) of whether a column conversion leaves the stored values as they are. */
-bool conversion_keeps_values(Node *expr, AttrNumber attnum)
-{
-    for (;;) {
-        if (expr == nullptr)
-            return false;
-        if (IsA(expr, Var))
-            return castNode(Var, expr)->varattno == attnum;
-        if (IsA(expr, RelabelType)) {
-            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
-        } else if (IsA(expr, CoerceToDomain)) {
-            CoerceToDomain *d = castNode(CoerceToDomain, expr);
-            if (DomainHasConstraints(d->resulttype))
-                return false; /* every value is checked: PostgreSQL rewrites */
-            expr = reinterpret_cast<Node *>(d->arg);
-        } else if (IsA(expr, FuncExpr)) {
-            FuncExpr *f = castNode(FuncExpr, expr);
-            bool tz = f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ;
-            if (!tz || TimestampTimestampTzRequiresRewrite())
-                return false;
-            expr = static_cast<Node *>(linitial(f->args));
-        } else {
-            return false;
-        }
-    }
 }
 
 List *classify_alter_table(AlterTableStmt *stmt, bool take_locks, List *out)
@@ -601,6 +574,32 @@ bool utility_may_match(const Node *stmt)
     }
 }
 
+bool conversion_keeps_values(Node *expr, AttrNumber attnum)
+{
+    for (;;) {
+        if (expr == nullptr)
+            return false;
+        if (IsA(expr, Var))
+            return castNode(Var, expr)->varattno == attnum;
+        if (IsA(expr, RelabelType)) {
+            expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
+        } else if (IsA(expr, CoerceToDomain)) {
+            CoerceToDomain *d = castNode(CoerceToDomain, expr);
+            if (DomainHasConstraints(d->resulttype))
+                return false; /* every value is checked: PostgreSQL rewrites */
+            expr = reinterpret_cast<Node *>(d->arg);
+        } else if (IsA(expr, FuncExpr)) {
+            FuncExpr *f = castNode(FuncExpr, expr);
+            bool tz = f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ;
+            if (!tz || TimestampTimestampTzRequiresRewrite())
+                return false;
+            expr = static_cast<Node *>(linitial(f->args));
+        } else {
+            return false;
+        }
+    }
+}
+
 bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd)
 {
     const ColumnDef *def = castNode(ColumnDef, cmd->def);
@@ -633,12 +632,12 @@ bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd)
     return !conversion_keeps_values(expr, attnum);
 }
 
-List *classify_utility(Node *stmt, bool take_locks)
+List *classify_utility(Node *stmt, bool take_locks, LOCKMODE lookup_lock)
 {
     List *out = NIL;
     switch (nodeTag(stmt)) {
     case T_DropStmt:
-        return classify_drop(castNode(DropStmt, stmt), out);
+        return classify_drop(castNode(DropStmt, stmt), out, lookup_lock);
     case T_DropdbStmt: {
         DropdbStmt *d = castNode(DropdbStmt, stmt);
         if (OidIsValid(get_database_oid(d->dbname, true)))

@@ -41,20 +41,14 @@ namespace {
 
 } // namespace
 
-Verdict judge(List *matches, const char *source, int location, int length, bool quiet)
+Decision decide(List *matches)
 {
-    Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false, false};
+    Decision d = {Outcome::none, nullptr, false};
     if (matches == NIL)
-        return v;
-    const Match *first = static_cast<const Match *>(linitial(matches));
-    v.matched = true;
-    v.rule = first->rule;
-    v.object = first->object;
-    v.relid = first->relid;
-
+        return d;
+    d.outcome = Outcome::allowed;
     Mode m = mode();
     RuleSet blocked = blocked_rules();
-    const Match *deciding = nullptr;
     ListCell *lc;
     foreach (lc, matches) {
         const Match *match = static_cast<const Match *>(lfirst(lc));
@@ -62,22 +56,37 @@ Verdict judge(List *matches, const char *source, int location, int length, bool 
             continue;
         if (m == Mode::off && match->rule != Rule::guard_tamper)
             continue;
-        deciding = match;
+        d.deciding = match;
         break;
     }
-    if (deciding == nullptr)
+    if (d.deciding == nullptr)
+        return d;
+    if (flag_in_force()) {
+        d.reason_missing = require_reason() && reason()[0] == '\0';
+        d.outcome = d.reason_missing ? Outcome::refused : Outcome::overridden;
+        return d;
+    }
+    d.outcome = m == Mode::warn && d.deciding->rule != Rule::guard_tamper ? Outcome::warned : Outcome::refused;
+    return d;
+}
+
+Verdict judge(List *matches, const char *source, int location, int length, bool quiet)
+{
+    Verdict v = {false, Rule::drop_table, nullptr, InvalidOid, false, false};
+    Decision d = decide(matches);
+    if (d.outcome == Outcome::none)
         return v;
+    const Match *first = static_cast<const Match *>(linitial(matches));
+    const Match *deciding = d.deciding ? d.deciding : first;
+    v.matched = true;
     v.rule = deciding->rule;
     v.object = deciding->object;
     v.relid = deciding->relid;
-
-    if (flag_in_force()) {
-        if (require_reason() && reason()[0] == '\0')
-            refuse(*deciding, statement_text(source, location, length), true);
+    switch (d.outcome) {
+    case Outcome::overridden:
         v.overridden = true;
         return v;
-    }
-    if (m == Mode::warn && deciding->rule != Rule::guard_tamper) {
+    case Outcome::warned:
         v.warned = true;
         if (quiet)
             return v;
@@ -87,8 +96,11 @@ Verdict judge(List *matches, const char *source, int location, int length, bool 
                         rule_name(deciding->rule), deciding->object),
                  errdetail("%s", deciding->detail ? deciding->detail : rule_info(deciding->rule).danger)));
         return v;
+    case Outcome::refused:
+        refuse(*deciding, statement_text(source, location, length), d.reason_missing);
+    default:
+        return v;
     }
-    refuse(*deciding, statement_text(source, location, length), false);
 }
 
 char *statement_text(const char *source, int location, int length)

@@ -19,6 +19,29 @@ struct Verdict {
     bool warned;       /* a warn-mode WARNING was given */
 };
 
+/* What judge() would do with a statement's matches (see decide()). */
+enum class Outcome : uint8_t {
+    none,       /* no rule matched */
+    allowed,    /* rules matched, none of them is blocked (in this mode) */
+    refused,    /* a blocked rule refuses it */
+    overridden, /* a blocked rule, run because the flag is in force */
+    warned,     /* a blocked rule, run with a WARNING (mode warn) */
+};
+
+struct Decision {
+    Outcome outcome;
+    const Match *deciding; /* the blocked rule that decides; nullptr for none/allowed */
+    bool reason_missing;   /* refused: flag in force but migrate_guard.reason empty */
+};
+
+/*
+ * The decision judge() takes under the current settings (mode, blocked
+ * rules, flag, require_reason), without acting on it: no refusal, no WARNING,
+ * nothing recorded.  The migration review asks it about statements it does
+ * not run.
+ */
+Decision decide(List *matches);
+
 /*
  * Decide about one statement.  Refuses with ereport(ERROR) (after recording
  * the attempt in shared memory) or returns what the audit log should say.

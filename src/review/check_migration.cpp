@@ -1,0 +1,264 @@
+/*
+ * check_migration.cpp — migrate_guard.check_migration(migration text,
+ * probe boolean DEFAULT false) and migrate_guard.migration_verdict(...).
+ *
+ * The script is parsed with raw_parser (script.cpp) and never executed.
+ * Statement by statement, in order: each rule family judges it against the
+ * live catalog and the replayed effects of the statements before it, inside
+ * a subtransaction that is always rolled back (subxact.h); then, with
+ * probe => true, its data probes run; then its own effects are replayed
+ * (replay.cpp) for the statements after it.
+ */
+#include "common/bridge.h"
+#include "review/facts.h"
+#include "review/output.h"
+#include "review/probes.h"
+#include "review/rules.h"
+#include "review/script.h"
+#include "review/subxact.h"
+
+extern "C" {
+#include "executor/spi.h"
+}
+
+using namespace mg::review;
+
+namespace {
+
+/* Statements judged in one subtransaction (each may lock a few relations AccessShare until its end). */
+constexpr int kBatch = 32;
+
+/* Statements judged without the catalog: no subtransaction needed. */
+bool needs_catalog(Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_TransactionStmt:
+    case T_VariableSetStmt:
+    case T_VariableShowStmt:
+    case T_CreateFunctionStmt:
+    case T_CommentStmt:
+    case T_GrantStmt:
+    case T_DoStmt:
+    case T_CallStmt:
+    case T_ViewStmt:
+    case T_CreateSeqStmt:
+    case T_CreateSchemaStmt:
+    case T_CreateEnumStmt:
+    case T_CreateDomainStmt:
+    case T_CompositeTypeStmt:
+    case T_CreateExtensionStmt:
+    case T_PrepareStmt:
+    case T_DeallocateStmt:
+        return false;
+    case T_SelectStmt:
+        return castNode(SelectStmt, stmt)->withClause != nullptr;
+    default:
+        return true;
+    }
+}
+
+/* Judges one statement; may ERROR (the caller runs it inside a subtransaction). */
+void judge_statement(Statement *st, ScriptState *state)
+{
+    if (needs_catalog(st->stmt)) {
+        review_guard(st, state, state->sql);
+        review_index(st, state);
+        review_table(st, state);
+    }
+    review_locks(st, state);
+    review_transaction_block(st, state);
+    review_timeout(st, state);
+}
+
+Statement *bare_statement(int number, int line, char *text)
+{
+    Statement *st = static_cast<Statement *>(palloc0(sizeof(Statement)));
+    st->number = number;
+    st->line = line;
+    st->text = text;
+    st->lock_mode = NoLock;
+    return st;
+}
+
+Statement *syntax_error_row(const Script *s)
+{
+    int number, start, end;
+    int at = s->error_location >= 0 ? s->error_location : 0;
+    statement_around(s->sql, s->len, at, &number, &start, &end);
+    LineCounter lines;
+    line_counter_init(&lines, s->sql);
+    int line = line_at(&lines, s->error_location >= 0 ? s->error_location : start);
+    Statement *st = bare_statement(number, line, trim_statement(s->text + start, end - start));
+    add_finding(st, "syntax_error", Severity::blocked,
+                psprintf("%s, on line %d: the script does not parse, so none of it was reviewed", s->error_message,
+                         line),
+                "Fix the statement: the review judges a script once all of it parses.");
+    return st;
+}
+
+List *meta_rows(const Script *s)
+{
+    List *rows = NIL;
+    LineCounter lines;
+    line_counter_init(&lines, s->sql);
+    ListCell *lc;
+    foreach (lc, s->metas) {
+        const MetaCommand *m = static_cast<const MetaCommand *>(lfirst(lc));
+        int line = line_at(&lines, m->location);
+        int name_len = 1;
+        while (m->text[name_len] != '\0' && !isspace(static_cast<unsigned char>(m->text[name_len])))
+            name_len++;
+        char *name = pnstrdup(m->text, name_len);
+        /* commands that run SQL the review cannot see, or run it elsewhere */
+        bool includes = strncmp(name, "\\i", 2) == 0 || strcmp(name, "\\gexec") == 0 || strcmp(name, "\\!") == 0 ||
+                        strcmp(name, "\\copy") == 0 || strcmp(name, "\\c") == 0 || strcmp(name, "\\connect") == 0;
+        Statement *st = bare_statement(0, line, pstrdup(m->text));
+        st->location = m->location;
+        add_finding(st, "syntax_error", Severity::warn,
+                    psprintf("psql meta-command %s on line %d is not SQL: the review skips it%s", name, line,
+                             includes ? ", and cannot see what it runs or where" : ""),
+                    "Keep psql meta-commands out of the migration file (or review what they include separately).");
+        rows = lappend(rows, st);
+    }
+    return rows;
+}
+
+/* Both lists in script order; merged by location. */
+List *merge_by_location(List *a, List *b)
+{
+    List *out = NIL;
+    ListCell *la = list_head(a), *lb = list_head(b);
+    while (la != nullptr || lb != nullptr) {
+        Statement *sa = la ? static_cast<Statement *>(lfirst(la)) : nullptr;
+        Statement *sb = lb ? static_cast<Statement *>(lfirst(lb)) : nullptr;
+        if (sb == nullptr || (sa != nullptr && sa->location <= sb->location)) {
+            out = lappend(out, sa);
+            la = lnext(a, la);
+        } else {
+            out = lappend(out, sb);
+            lb = lnext(b, lb);
+        }
+    }
+    return out;
+}
+
+/* The reviewed statements (Statement *), allocated in keep. */
+List *review_script(const char *text, int len, bool probe, MemoryContext keep)
+{
+    set_keep_context(keep);
+    facts_reset();
+    MemoryContext old = MemoryContextSwitchTo(keep);
+    Script *script = parse_script(text, len);
+    List *metas = meta_rows(script);
+    if (script->failed) {
+        MemoryContextSwitchTo(old);
+        return lappend(metas, syntax_error_row(script));
+    }
+    if (script->stmts == NIL) {
+        MemoryContextSwitchTo(old);
+        return metas;
+    }
+    /* only the data probes run SQL */
+    if (probe && SPI_connect() != SPI_OK_CONNECT)
+        elog(ERROR, "migrate_guard: SPI_connect failed");
+    MemoryContextSwitchTo(keep);
+    ScriptState *state = script_state_create(script->stmts);
+    state->sql = script->sql;
+    MemoryContext scratch = AllocSetContextCreate(keep, "migrate_guard review statement", ALLOCSET_DEFAULT_SIZES);
+    LineCounter lines;
+    line_counter_init(&lines, script->sql);
+    int total = list_length(script->stmts);
+    Statement **statements = static_cast<Statement **>(palloc(sizeof(Statement *) * total));
+    for (int i = 0; i < total; i++)
+        statements[i] = make_statement(script, list_nth_node(RawStmt, script->stmts, i), i + 1, &lines);
+    /*
+     * Statements are judged in batches, each inside one subtransaction that
+     * is rolled back at its end (subxact.h: the locks and cache references
+     * the judging took go with it); a statement whose judging fails ends its
+     * batch, gets a not_reviewed finding, and the next batch starts after it.
+     */
+    int next = 0;
+    while (next < total) {
+        volatile int current = next;
+        ErrorData *err = attempt([&] {
+            for (int done = 0; current < total && done < kBatch; current++, done++) {
+                CHECK_FOR_INTERRUPTS();
+                Statement *st = statements[current];
+                MemoryContextReset(scratch);
+                MemoryContextSwitchTo(scratch);
+                replay_begin_statement(state);
+                judge_statement(st, state);
+                if (probe)
+                    run_probes(st, state);
+                replay_statement(state, st);
+                MemoryContextSwitchTo(keep);
+            }
+        });
+        MemoryContextSwitchTo(keep);
+        if (err != nullptr) {
+            Statement *st = statements[current];
+            add_finding(st, "not_reviewed", Severity::warn,
+                        psprintf("the review could not judge this statement: %s", err->message));
+            MemoryContextSwitchTo(scratch);
+            attempt([&] { replay_statement(state, st); });
+            MemoryContextSwitchTo(keep);
+            current++;
+        }
+        next = current;
+    }
+    List *reviewed = NIL;
+    for (int i = 0; i < total; i++) {
+        if (statements[i]->findings == NIL)
+            add_finding(statements[i], nullptr, Severity::ok, nullptr);
+        reviewed = lappend(reviewed, statements[i]);
+    }
+    MemoryContextDelete(scratch);
+    if (probe)
+        SPI_finish();
+    MemoryContextSwitchTo(keep);
+    List *all = merge_by_location(reviewed, metas);
+    MemoryContextSwitchTo(old);
+    return all;
+}
+
+List *review_argument(FunctionCallInfo fcinfo, MemoryContext keep)
+{
+    if (PG_ARGISNULL(0))
+        return NIL;
+    bool probe = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+    text *migration = PG_GETARG_TEXT_PP(0);
+    int len = VARSIZE_ANY_EXHDR(migration);
+    const char *data = VARDATA_ANY(migration);
+    if (memchr(data, '\0', len) != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE), errmsg("migration contains a NUL byte")));
+    char *text = static_cast<char *>(MemoryContextAlloc(keep, len + 1));
+    memcpy(text, data, len);
+    text[len] = '\0';
+    return review_script(text, len, probe, keep);
+}
+
+} // namespace
+
+MG_SQL_FUNCTION(mg_check_migration)
+{
+    mg_init_materialized_srf(fcinfo);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    MemoryContext keep = AllocSetContextCreate(CurrentMemoryContext, "migrate_guard review", ALLOCSET_DEFAULT_SIZES);
+    List *statements = review_argument(fcinfo, keep);
+    emit_rows(rsinfo, statements);
+    set_keep_context(nullptr);
+    facts_reset();
+    MemoryContextDelete(keep);
+    return (Datum) 0;
+}
+
+MG_SQL_FUNCTION(mg_migration_verdict)
+{
+    MemoryContext keep = AllocSetContextCreate(CurrentMemoryContext, "migrate_guard review", ALLOCSET_DEFAULT_SIZES);
+    List *statements = review_argument(fcinfo, keep);
+    const char *word = verdict_word(worst_severity(statements));
+    set_keep_context(nullptr);
+    facts_reset();
+    MemoryContextDelete(keep);
+    PG_RETURN_TEXT_P(cstring_to_text(word));
+}

@@ -1,0 +1,182 @@
+/* facts.cpp — see facts.h. */
+#include "common/bridge.h"
+#include "review/facts.h"
+#include "review/review.h"
+
+extern "C" {
+#include "access/relation.h"
+#include "access/tableam.h"
+#include "catalog/pg_inherits.h"
+#include "executor/tuptable.h"
+#include "optimizer/plancat.h"
+#include "storage/bufmgr.h"
+#include "utils/snapmgr.h"
+}
+
+#include <cmath>
+
+namespace mg::review {
+namespace {
+
+constexpr BlockNumber kProbePages = 64;
+constexpr int kMaxChildren = 1000;
+
+struct FactsEntry {
+    Oid relid;
+    TableFacts facts;
+};
+
+HTAB *g_facts = nullptr;
+
+/* A visible row in the first pages?  Reads at most kProbePages pages. */
+bool has_visible_row(Relation rel, BlockNumber nblocks)
+{
+    if (rel->rd_tableam == nullptr || rel->rd_tableam->scan_set_tidrange == nullptr)
+        return true; /* cannot look cheaply: assume rows */
+    BlockNumber limit = Min(nblocks, kProbePages);
+    ItemPointerData mintid, maxtid;
+    ItemPointerSet(&mintid, 0, FirstOffsetNumber);
+    ItemPointerSet(&maxtid, limit - 1, MaxOffsetNumber);
+    TableScanDesc scan = table_beginscan_tidrange(rel, GetActiveSnapshot(), &mintid, &maxtid);
+    TupleTableSlot *slot = table_slot_create(rel, nullptr);
+    bool found = table_scan_getnextslot_tidrange(scan, ForwardScanDirection, slot);
+    ExecDropSingleTupleTableSlot(slot);
+    table_endscan(scan);
+    /* nothing in the first pages of a longer table: not proven empty */
+    return found || nblocks > limit;
+}
+
+int64 toast_bytes(Oid toastid)
+{
+    if (!OidIsValid(toastid))
+        return 0;
+    HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(toastid));
+    if (!HeapTupleIsValid(tup))
+        return 0;
+    int64 pages = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relpages;
+    ReleaseSysCache(tup);
+    return pages * BLCKSZ;
+}
+
+void add_from_catalog(TableFacts *f, Oid relid)
+{
+    HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tup))
+        return;
+    Form_pg_class c = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup));
+    if (c->reltuples > 0)
+        f->rows += c->reltuples;
+    f->bytes += static_cast<int64>(c->relpages) * BLCKSZ;
+    if (c->relpages > 0 || c->reltuples != 0)
+        f->empty = false;
+    ReleaseSysCache(tup);
+}
+
+void add_leaf(TableFacts *f, Oid relid, bool probe)
+{
+    char kind = get_rel_relkind(relid);
+    if (kind == RELKIND_FOREIGN_TABLE) {
+        add_from_catalog(f, relid);
+        f->empty = false; /* its rows live elsewhere */
+        return;
+    }
+    if (!RELKIND_HAS_STORAGE(kind) || kind == RELKIND_INDEX || kind == RELKIND_SEQUENCE)
+        return;
+    if (!probe) {
+        add_from_catalog(f, relid);
+        return;
+    }
+    if (!ConditionalLockRelationOid(relid, AccessShareLock)) {
+        f->locked = true;
+        f->empty = false;
+        add_from_catalog(f, relid);
+        return;
+    }
+    Relation rel = try_relation_open(relid, NoLock);
+    if (rel == nullptr)
+        return;
+    BlockNumber nblocks = RelationGetNumberOfBlocks(rel);
+    f->bytes += static_cast<int64>(nblocks) * BLCKSZ + toast_bytes(rel->rd_rel->reltoastrelid);
+    if (nblocks > 0) {
+        BlockNumber pages;
+        double tuples, allvisfrac;
+        estimate_rel_size(rel, nullptr, &pages, &tuples, &allvisfrac);
+        if (has_visible_row(rel, nblocks)) {
+            f->empty = false;
+            f->rows += Max(tuples, 1.0);
+        }
+    }
+    relation_close(rel, NoLock); /* the lock goes with the statement's subtransaction */
+}
+
+TableFacts compute(Oid relid)
+{
+    TableFacts f = {true, false, 0, 0, 0};
+    List *members = find_all_inheritors(relid, NoLock, nullptr);
+    int n = 0;
+    ListCell *lc;
+    foreach (lc, members) {
+        add_leaf(&f, lfirst_oid(lc), n < kMaxChildren);
+        n++;
+    }
+    f.children = list_length(members) - 1;
+    return f;
+}
+
+} // namespace
+
+void facts_reset()
+{
+    g_facts = nullptr;
+}
+
+const TableFacts *table_facts(Oid relid)
+{
+    if (g_facts == nullptr) {
+        HASHCTL ctl;
+        memset(&ctl, 0, sizeof ctl);
+        ctl.keysize = sizeof(Oid);
+        ctl.entrysize = sizeof(FactsEntry);
+        ctl.hcxt = keep_context();
+        g_facts = hash_create("migrate_guard review table facts", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+    bool found;
+    FactsEntry *e = static_cast<FactsEntry *>(hash_search(g_facts, &relid, HASH_FIND, &found));
+    if (e != nullptr)
+        return &e->facts;
+    TableFacts f = compute(relid);
+    e = static_cast<FactsEntry *>(hash_search(g_facts, &relid, HASH_ENTER, &found));
+    e->facts = f;
+    return &e->facts;
+}
+
+char *grouped_number(double n)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", n < 0 ? 0 : std::floor(n + 0.5));
+    int len = static_cast<int>(strlen(digits));
+    StringInfoData out;
+    initStringInfo(&out);
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            appendStringInfoChar(&out, ',');
+        appendStringInfoChar(&out, digits[i]);
+    }
+    return out.data;
+}
+
+char *size_text(const TableFacts *f)
+{
+    if (f->empty)
+        return pstrdup("empty");
+    char *bytes = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty, Int64GetDatum(f->bytes))));
+    char *text = psprintf("~%s rows, %s", grouped_number(f->rows), bytes);
+    if (f->children > 0)
+        text = psprintf("%s in %d %s", text, f->children,
+                        f->children == 1 ? "partition or child table" : "partitions or child tables");
+    if (f->locked)
+        text = psprintf("%s; catalog estimate: another session holds a lock on it that keeps readers out right now", text);
+    return text;
+}
+
+} // namespace mg::review

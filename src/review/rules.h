@@ -1,0 +1,83 @@
+/*
+ * rules.h — the review's rule families, and what they share: the table a
+ * statement acts on, as the review sees it (existing and how big, created
+ * earlier in the script, or missing).
+ *
+ *   rules_guard.cpp        the guard's own classifier on the same parse tree
+ *   rules_index.cpp        index_not_concurrent, drop_index_not_concurrent,
+ *                          concurrently_in_transaction
+ *   rules_table.cpp        ALTER TABLE sub-commands and CREATE TABLE:
+ *                          table_rewrite, not_null_without_default
+ *   rules_constraints.cpp  validating_constraint, unique_scan,
+ *                          set_not_null_scan, fk_without_index
+ *   rules_locks.cpp        the lock of every other statement (TRUNCATE, DROP,
+ *                          RENAME, triggers, policies, VACUUM FULL, CLUSTER,
+ *                          REFRESH ...), opaque code (DO, CALL)
+ *   rules_timeout.cpp      missing_lock_timeout
+ */
+#pragma once
+
+#include "review/facts.h"
+#include "review/replay.h"
+#include "review/review.h"
+
+namespace mg::review {
+
+/* A table a statement acts on. */
+struct Target {
+    RelRef ref;
+    const TableFacts *facts; /* existing tables only */
+};
+
+Target target_of(ScriptState *state, const RangeVar *rv);
+Target target_of_relid(Oid relid);
+bool target_exists(const Target &t);
+bool target_is_new(const Target &t);
+/* New, or proven empty: lock and rewrite findings are ok. */
+bool target_is_trivial(const Target &t);
+/* "public.orders (~1,000 rows, 64 kB)", "public.t (empty)", "public.t (created earlier in this script)" */
+char *target_text(const Target &t);
+/* ok for a trivial target, danger otherwise */
+Severity scaled_severity(const Target &t);
+/* "; public.t is empty" style reason why a finding is ok */
+char *why_ok(const Target &t);
+
+/* table_rewrite: `what` rewrites table t under lock (ok when t is trivial). */
+void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why,
+                    const char *hint);
+
+/* unknown_object: the statement names a relation that neither exists nor is created earlier. */
+void report_missing(Statement *st, const Target &t, bool missing_ok);
+
+/* Rule families (each judges one statement; relations it locks are noted on st). */
+void review_guard(Statement *st, ScriptState *state, const char *sql);
+void review_index(Statement *st, ScriptState *state);
+void review_table(Statement *st, ScriptState *state);
+void review_locks(Statement *st, ScriptState *state);
+void review_timeout(Statement *st, ScriptState *state);
+/* statements PostgreSQL refuses inside a transaction block */
+void review_transaction_block(Statement *st, ScriptState *state);
+
+/* Constraint family, called by rules_table.cpp for ALTER TABLE / CREATE TABLE. */
+struct ConstraintSite {
+    Statement *st;
+    ScriptState *state;
+    Target table;
+    const RangeVar *rv;    /* the table as written */
+    LOCKMODE table_lock;   /* what the statement takes on the table */
+    const char *column;    /* a column constraint: its column */
+};
+void review_constraint(const ConstraintSite &site, Constraint *con);
+void review_set_not_null(const ConstraintSite &site, const char *column, bool for_primary_key = false);
+void review_validate_constraint(const ConstraintSite &site, const char *name);
+void review_fk_index(const ConstraintSite &site, Constraint *fk);
+
+/* "a, b" from a List of char * (quoted where needed); a NULL entry reads "(expression)" */
+char *column_list_text(List *columns);
+/* char * names from a List of String nodes */
+List *string_names(List *strings);
+
+/* Column constraint of a given type in a raw ColumnDef (DEFAULT, NOT NULL, IDENTITY, ...). */
+Constraint *column_constraint(ColumnDef *col, ConstrType type);
+
+} // namespace mg::review

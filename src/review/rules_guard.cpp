@@ -1,0 +1,261 @@
+/*
+ * rules_guard.cpp — the guard's rules, judged by the guard itself.
+ *
+ * The review hands the statement's parse tree to the guard's own classifier
+ * (classify_utility for utility statements; for DELETE / UPDATE / MERGE /
+ * writable CTEs, classify_query on the query parse analysis and the rewriter
+ * make of it, as the planner hook sees it) and asks decide() what the guard
+ * would do under the current mode, blocked_rules and flag.  Review and
+ * enforcement therefore cannot disagree, and new or changed guard rules show
+ * up here without a change.
+ */
+#include "common/bridge.h"
+#include "common/settings.h"
+#include "guard/classify.h"
+#include "guard/exemptions.h"
+#include "guard/verdict.h"
+#include "review/rules.h"
+#include "review/subxact.h"
+
+extern "C" {
+#include "commands/defrem.h"
+#include "parser/analyze.h"
+#include "parser/parse_param.h"
+#include "rewrite/rewriteHandler.h"
+}
+
+namespace mg::review {
+namespace {
+
+/* What to do instead, for rules the guard classifies without blocking by default. */
+const char *review_hint(Rule r)
+{
+    switch (r) {
+    case Rule::rename:
+        return "Keep the old name working for the code that still uses it: rename in a later release, once nothing "
+               "reads the old name, or put a view with the old name in front of the table.";
+    case Rule::drop_index:
+        return "Check with pg_stat_user_indexes (idx_scan) that nothing uses the index; DROP INDEX CONCURRENTLY keeps "
+               "the table available.";
+    case Rule::drop_view:
+    case Rule::drop_function:
+    case Rule::drop_trigger:
+        return "Make sure no application, view, default or trigger still uses it.";
+    default:
+        return nullptr;
+    }
+}
+
+void report(Statement *st, List *matches)
+{
+    ListCell *lc;
+    foreach (lc, matches) {
+        Match *m = static_cast<Match *>(lfirst(lc));
+        const RuleInfo &ri = rule_info(m->rule);
+        Decision d = decide(list_make1(m));
+        switch (d.outcome) {
+        case Outcome::refused:
+            add_finding(st, ri.name.data(), Severity::blocked,
+                        psprintf("the guard refuses it: %s on %s. %s", ri.name.data(), m->object, ri.danger),
+                        d.reason_missing
+                            ? psprintf("migrate_guard.require_reason is on: a member of role \"%s\" runs it after "
+                                       "SET LOCAL migrate_guard.allow_destructive = on and SET LOCAL "
+                                       "migrate_guard.reason = '<ticket>' (in the same transaction).",
+                                       admin_role_name())
+                            : psprintf("If this is intended, a member of role \"%s\" runs it after SET LOCAL "
+                                       "migrate_guard.allow_destructive = on (in the same transaction).",
+                                       admin_role_name()));
+            break;
+        case Outcome::overridden:
+            add_finding(st, ri.name.data(), Severity::danger,
+                        psprintf("%s on %s: the guard lets it run only because migrate_guard.allow_destructive is "
+                                 "in force in this session. %s",
+                                 ri.name.data(), m->object, ri.danger),
+                        "Make sure this is intended: the flag is per session and per transaction (SET LOCAL).");
+            break;
+        case Outcome::warned:
+            add_finding(st, ri.name.data(), Severity::danger,
+                        psprintf("%s on %s: migrate_guard.mode = warn, so the guard lets it run with a WARNING. %s",
+                                 ri.name.data(), m->object, ri.danger),
+                        "Make sure this is intended.");
+            break;
+        default:
+            add_finding(st, ri.name.data(), Severity::warn,
+                        psprintf("%s on %s: %s (the guard lets it run: %s)", ri.name.data(), m->object, ri.danger,
+                                 mode() == Mode::off ? "migrate_guard.mode = off"
+                                                     : "the rule is not in migrate_guard.blocked_rules"),
+                        review_hint(m->rule));
+            break;
+        }
+    }
+}
+
+bool is_dml(const Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_InsertStmt:
+    case T_UpdateStmt:
+    case T_DeleteStmt:
+#if MG_HAVE_MERGE
+    case T_MergeStmt:
+#endif
+        return true;
+    case T_SelectStmt: {
+        /* only a writable CTE can change rows */
+        const SelectStmt *sel = castNode(SelectStmt, stmt);
+        if (sel->withClause == nullptr)
+            return false;
+        ListCell *lc;
+        foreach (lc, sel->withClause->ctes) {
+            Node *q = lfirst_node(CommonTableExpr, lc)->ctequery;
+            if (q != nullptr && !IsA(q, SelectStmt))
+                return true;
+        }
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where)
+{
+    *has_where = true;
+    switch (nodeTag(stmt)) {
+    case T_UpdateStmt:
+        *where = castNode(UpdateStmt, stmt)->whereClause;
+        *has_where = *where != nullptr;
+        return castNode(UpdateStmt, stmt)->relation;
+    case T_DeleteStmt:
+        *where = castNode(DeleteStmt, stmt)->whereClause;
+        *has_where = *where != nullptr;
+        return castNode(DeleteStmt, stmt)->relation;
+    case T_InsertStmt:
+        return castNode(InsertStmt, stmt)->relation;
+#if MG_HAVE_MERGE
+    case T_MergeStmt:
+        return castNode(MergeStmt, stmt)->relation;
+#endif
+    default:
+        return nullptr;
+    }
+}
+
+/* Parse analysis (no post-parse hooks) and rewrite, then the guard's DML classifier. */
+List *classify_dml(Node *stmt, const Statement *st, const char *sql)
+{
+    RawStmt *raw = makeNode(RawStmt);
+    raw->stmt = stmt;
+    raw->stmt_location = st->location;
+    raw->stmt_len = st->length;
+    ParseState *pstate = make_parsestate(nullptr);
+    /* no source text: an error needs no cursor position (computing one counts the characters of the whole script) */
+    pstate->p_sourcetext = nullptr;
+    Oid *param_types = nullptr;
+    int nparams = 0;
+    mg_setup_variable_params(pstate, &param_types, &nparams);
+    Query *q = transformTopLevelStmt(pstate, raw);
+    free_parsestate(pstate);
+    List *matches = NIL;
+    ListCell *lc;
+    foreach (lc, QueryRewrite(q)) {
+        Query *rq = lfirst_node(Query, lc);
+        if (rq->commandType != CMD_UTILITY && query_may_match(rq))
+            matches = list_concat(matches, classify_query(rq));
+    }
+    return matches;
+}
+
+void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
+{
+    /* a table of the script's own, or none at all: nothing the catalog can analyse */
+    Node *target_where = nullptr;
+    bool target_has_where;
+    if (const RangeVar *target = dml_target(stmt, &target_where, &target_has_where)) {
+        RelRef ref = resolve_relation(state, target);
+        if (ref.state == RelState::created)
+            return;
+        if (ref.state == RelState::missing) {
+            Target t = {ref, nullptr};
+            report_missing(st, t, false);
+            return;
+        }
+    }
+    List *matches = NIL;
+    ErrorData *err = attempt([&] { matches = classify_dml(stmt, st, sql); });
+    if (err == nullptr) {
+        report(st, matches);
+        return;
+    }
+    /* analysis failed: against what the script creates or adds, or against nothing */
+    Node *where = nullptr;
+    bool has_where;
+    const RangeVar *rv = dml_target(stmt, &where, &has_where);
+    if (rv == nullptr) {
+        add_finding(st, "not_reviewed", Severity::warn,
+                    psprintf("the review could not analyse this statement: %s", err->message), nullptr);
+        return;
+    }
+    RelRef ref = resolve_relation(state, rv);
+    if (ref.state == RelState::created)
+        return; /* a table of this script's own: new */
+    if (ref.state == RelState::missing) {
+        Target t = {ref, nullptr};
+        report_missing(st, t, false);
+        return;
+    }
+    if (!has_where && (IsA(stmt, UpdateStmt) || IsA(stmt, DeleteStmt))) {
+        /* no WHERE clause at all: what the guard's rule says, whatever the columns */
+        if (!relation_is_exempt(ref.relid))
+            report(st, add_match(NIL, IsA(stmt, UpdateStmt) ? Rule::update_without_where : Rule::delete_without_where,
+                                 relation_identity(ref.relid), ref.relid));
+        return;
+    }
+    if (table_has_added_columns(state, ref.relid))
+        return; /* it uses columns the script adds earlier */
+    add_finding(st, "not_reviewed", Severity::warn,
+                psprintf("the review could not analyse this statement against the catalog: %s", err->message),
+                nullptr);
+}
+
+bool explain_analyzes(ExplainStmt *ex)
+{
+    ListCell *lc;
+    foreach (lc, ex->options) {
+        DefElem *opt = lfirst_node(DefElem, lc);
+        if (strcmp(opt->defname, "analyze") == 0)
+            return defGetBoolean(opt);
+    }
+    return false;
+}
+
+Node *prepared_query(ScriptState *state, const char *name)
+{
+    ListCell *lc;
+    foreach (lc, state->prepared) {
+        Prepared *p = static_cast<Prepared *>(lfirst(lc));
+        if (strcmp(p->name, name) == 0)
+            return p->query;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+void review_guard(Statement *st, ScriptState *state, const char *sql)
+{
+    Node *stmt = st->stmt;
+    if (utility_may_match(stmt)) {
+        report(st, classify_utility(stmt, false, AccessShareLock));
+        return;
+    }
+    /* statements that run DML: EXPLAIN ANALYZE, EXECUTE of a statement the script prepared */
+    if (IsA(stmt, ExplainStmt) && explain_analyzes(castNode(ExplainStmt, stmt)))
+        stmt = castNode(ExplainStmt, stmt)->query;
+    else if (IsA(stmt, ExecuteStmt))
+        stmt = prepared_query(state, castNode(ExecuteStmt, stmt)->name);
+    if (stmt != nullptr && is_dml(stmt))
+        review_dml(st, state, stmt, sql);
+}
+
+} // namespace mg::review

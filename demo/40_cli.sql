@@ -23,8 +23,10 @@ INSERT INTO invoices SELECT g, 1 + g % 2000, g FROM generate_series(1, 50000) g;
 INSERT INTO invoice_import SELECT 'line ' || g FROM generate_series(1, 10) g;
 ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoice_import ENABLE ROW LEVEL SECURITY;
 CREATE POLICY customers_all ON customers USING (true);
 CREATE POLICY invoices_all ON invoices USING (true);
+CREATE POLICY invoice_import_all ON invoice_import USING (true);
 ANALYZE;
 \c cli_production
 CREATE EXTENSION migrate_guard;
@@ -34,8 +36,10 @@ CREATE TABLE invoices(id bigint PRIMARY KEY, customer_id bigint NOT NULL REFEREN
 CREATE TABLE invoice_import(line text);
 ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoice_import ENABLE ROW LEVEL SECURITY;
 CREATE POLICY customers_all ON customers USING (true);
 CREATE POLICY invoices_all ON invoices USING (true);
+CREATE POLICY invoice_import_all ON invoice_import USING (true);
 \set ECHO queries
 \echo
 \echo '--- Two databases built by the same script: cli_staging and cli_production.'

@@ -206,16 +206,15 @@ int run_check(const Options &o)
     }
 
     std::string counts = counts_text(totals);
-    std::string total = std::string(verdict_of(worst)) + " (" + count(o.args.size(), "file") +
-                        (counts.empty() ? "" : "; " + counts) + ")";
+    std::string total = " (" + count(o.args.size(), "file") + (counts.empty() ? "" : "; " + counts) + ")";
     switch (o.format) {
     case Format::Text:
         if (o.args.size() > 1)
-            emit("\n" + st.bold("check:") + " " + st.word(verdict_of(worst)) + total.substr(std::string(verdict_of(worst)).size()) + "\n");
+            emit("\n" + st.bold("check:") + " " + st.word(verdict_of(worst)) + total + "\n");
         break;
     case Format::Github:
         if (o.args.size() > 1)
-            emit("check: " + total + "\n");
+            emit(std::string("check: ") + verdict_of(worst) + total + "\n");
         break;
     case Format::Json:
         emit(JsonObject()

@@ -108,7 +108,7 @@ void prepare_child_env(const std::map<std::string, std::string> &env)
 
 // Runs the installed client; stdout and stderr are collected apart.
 CliRun run_cli(const std::vector<std::string> &args, const std::map<std::string, std::string> &env = {},
-            const std::string &stdin_text = "")
+            const std::string &stdin_text = "", const std::string &cwd = "")
 {
     static int n = 0;
     std::string base = temp_dir() + "/run" + std::to_string(++n);
@@ -122,6 +122,8 @@ CliRun run_cli(const std::vector<std::string> &args, const std::map<std::string,
         dup2(fd_out, 1);
         dup2(fd_err, 2);
         prepare_child_env(env);
+        if (!cwd.empty() && chdir(cwd.c_str()) != 0)
+            _exit(126);
         exec_cli(args);
     }
     CliRun r;
@@ -840,6 +842,47 @@ TEST_F(Cli, CheckTenMegabyteFile)
     EXPECT_EQ(j.code, 0) << j.err;
     EXPECT_GT(j.out.size(), 10u << 20);
     EXPECT_EQ(json_field(j.out, "{files,0,verdict}"), "SAFE TO DEPLOY");
+}
+
+} // namespace
+
+namespace {
+
+// Names from a pull request (file names) and from the database (object names)
+// cannot issue GitHub workflow commands or drive the terminal.
+TEST_F(Cli, OutputCannotInjectWorkflowCommandsOrTerminalControls)
+{
+    std::string db = dsn("mg_cli");
+    std::string dir = temp_dir() + "/inject";
+    mkdir(dir.c_str(), 0700);
+    std::ofstream(dir + "/::error::injected.sql") << "SELECT 1;\n";
+    std::ofstream(dir + "/a\n::warning::b.sql") << "SELECT 1;\n";
+    std::ofstream(dir + "/x##[error]y.sql") << "DROP TABLE accounts;\n";
+    CliRun gh = run_cli({"check", "--format", "github", "--dsn", db, "::error::injected.sql", "a\n::warning::b.sql",
+                         "x##[error]y.sql"},
+                        {}, "", dir);
+    EXPECT_EQ(gh.code, 2) << gh.err;
+    std::vector<std::string> lines;
+    std::istringstream in(gh.out);
+    for (std::string l; std::getline(in, l);)
+        lines.push_back(l);
+    // the annotations of the blocked file, then plain lines that are no command
+    EXPECT_TRUE(contains(gh.out, "migrate_guard: ::error::injected.sql: SAFE TO DEPLOY (1 statement)\n")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "\na ::warning::b.sql: SAFE TO DEPLOY (1 statement)\n")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "\nx## [error]y.sql: BLOCKED")) << gh.out;
+    EXPECT_TRUE(contains(gh.out, "::error file=x##[error]y.sql,line=1,title=blocked drop_table::")) << gh.out;
+    for (const std::string &l : lines) {
+        bool annotation = l.rfind("::error file=x##[error]y.sql,", 0) == 0 || l.rfind("::warning file=x##[error]y.sql,", 0) == 0;
+        EXPECT_TRUE(annotation || (l.rfind("::", 0) != 0 && !contains(l, "##[") )) << l;
+    }
+
+    // text: control characters of a name become '?', colour stays
+    std::ofstream(dir + "/t\033]0;owned\007.sql") << "DROP TABLE accounts;\n";
+    CliRun text = run_cli({"check", "--color=always", "--dsn", db, "t\033]0;owned\007.sql"}, {}, "", dir);
+    EXPECT_EQ(text.code, 2) << text.err;
+    EXPECT_TRUE(contains(text.out, "t?]0;owned?.sql:1:")) << text.out;
+    EXPECT_FALSE(contains(text.out, "\033]")) << text.out;
+    EXPECT_TRUE(contains(text.out, "\033[1;31mblocked\033[0m")) << text.out;
 }
 
 } // namespace

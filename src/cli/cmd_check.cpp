@@ -145,8 +145,8 @@ void print_github(const FileReport &r)
                                {{"file", r.path}, {"line", r.rows.text(i, "line")}, {"title", title}}, message));
     }
     std::string counts = counts_text(r.counts);
-    emit(r.path + ": " + verdict_of(r.worst) + " (" + count(r.statements, "statement") +
-         (counts.empty() ? "" : "; " + counts) + ")\n");
+    emit(github_plain_line(r.path + ": " + verdict_of(r.worst) + " (" + count(r.statements, "statement") +
+                           (counts.empty() ? "" : "; " + counts) + ")"));
 }
 
 std::string file_json(const FileReport &r)
@@ -214,7 +214,7 @@ int run_check(const Options &o)
         break;
     case Format::Github:
         if (o.args.size() > 1)
-            emit(std::string("check: ") + verdict_of(worst) + total + "\n");
+            emit(github_plain_line(std::string("check: ") + verdict_of(worst) + total));
         break;
     case Format::Json:
         emit(JsonObject()

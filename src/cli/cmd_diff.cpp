@@ -98,7 +98,7 @@ int run_diff(const Options &o)
             emit(github_annotation(level, {{"title", "schema diff: " + sev + " " + diff.text(i, "change")}},
                                    message));
         }
-        emit("diff: " + summary + "\n");
+        emit(github_plain_line("diff: " + summary));
         break;
     case Format::Json: {
         emit(JsonObject()

@@ -47,4 +47,25 @@ std::string github_annotation(const std::string &level, const std::vector<Github
     return out + "::" + github_escape_data(message) + "\n";
 }
 
+std::string github_plain_line(const std::string &line)
+{
+    std::string out;
+    out.reserve(line.size() + 1);
+    for (size_t i = 0; i < line.size(); i++) {
+        char c = line[i];
+        if (c == '\r' || c == '\n') {
+            out += ' ';
+        } else if (line.compare(i, 3, "##[") == 0) {
+            out += "## [";
+            i += 2;
+        } else {
+            out += c;
+        }
+    }
+    size_t first = out.find_first_not_of(" \t");
+    if (first != std::string::npos && out.compare(first, 2, "::") == 0)
+        out = "migrate_guard: " + out;
+    return out + "\n";
+}
+
 } // namespace mgcli

@@ -19,4 +19,10 @@ struct GithubProperty {
 std::string github_annotation(const std::string &level, const std::vector<GithubProperty> &properties,
                               const std::string &message);
 
+// A line of plain text among the annotations: CR and LF become spaces, "##["
+// (the runner's older command syntax, recognised anywhere in a line) becomes
+// "## [", and a line that would start with "::" gets a prefix, so that a file
+// or object name cannot issue a workflow command of its own.
+std::string github_plain_line(const std::string &line);
+
 } // namespace mgcli

@@ -93,7 +93,7 @@ void print_status_github(const std::vector<StatusSection> &sections, const std::
             emit(github_annotation(r == 1 ? "warning" : "error", {{"title", title}},
                                    (i.status.empty() ? "(no status)" : i.status) + ": " + i.detail));
         }
-    emit(what + ": " + worst + "\n");
+    emit(github_plain_line(what + ": " + worst));
 }
 
 } // namespace mgcli

@@ -7,7 +7,23 @@ namespace mgcli {
 
 void emit(const std::string &s)
 {
-    std::fwrite(s.data(), 1, s.size(), stdout);
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); i++) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c == '\033' && i + 1 < s.size() && s[i + 1] == '[') { // SGR (colour) only
+            size_t j = i + 2;
+            while (j < s.size() && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';'))
+                j++;
+            if (j < s.size() && s[j] == 'm') {
+                out.append(s, i, j + 1 - i);
+                i = j;
+                continue;
+            }
+        }
+        out += (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : static_cast<char>(c);
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 std::string indent_continuation(const std::string &text, const std::string &indent)

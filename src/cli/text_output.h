@@ -5,7 +5,10 @@
 
 namespace mgcli {
 
-// writes s to stdout as is (errors are checked once, at exit, by main.cpp)
+// writes s to stdout (errors are checked once, at exit, by main.cpp). Control
+// characters other than newline and tab become '?', except colour sequences
+// (ESC [ digits;... m): a name or message from a file or the server cannot
+// move the cursor, retitle the terminal or rewrite earlier lines.
 void emit(const std::string &s);
 // every line after the first indented by `indent` (multi-line messages)
 std::string indent_continuation(const std::string &text, const std::string &indent);

@@ -161,6 +161,10 @@ const char *attribute_change_severity(int rank, const char *attribute, const cha
     if (attr.substr(0, strlen(kPrivilegesPrefix)) == kPrivilegesPrefix) {
         if (type == "default privileges")
             return kWarn;
+        /* a grantee that became the owner keeps its rights as "(owner)" */
+        const char *owner = value_or_default(rank, after_attrs, "owner");
+        if (owner != nullptr && attr.substr(strlen(kPrivilegesPrefix)) == quote_identifier(owner))
+            return kWarn;
         return privileges_kept(before, after) ? kWarn : kDanger;
     }
     if (attr == "comment" || attr == "statistics" || attr == "storage" || attr == "compression" ||

@@ -125,8 +125,8 @@ void check_fk_rules(Report *r, ArrayType *schemas)
         return;
     }
     row.status = fail + missing > 0 ? Status::fail : warn > 0 ? Status::warn : Status::pass;
-    row.detail = psprintf("%d foreign keys: %d PASS, %d WARN, %d FAIL, %d MISSING (verify_fk_rules)", keys, pass,
-                          warn, fail, missing);
+    row.detail = psprintf("%d foreign key%s: %d PASS, %d WARN, %d FAIL, %d MISSING (verify_fk_rules)", keys,
+                          keys == 1 ? "" : "s", pass, warn, fail, missing);
 }
 
 void check_rls(Report *r, ArrayType *schemas)
@@ -161,7 +161,8 @@ void check_rls(Report *r, ArrayType *schemas)
         return;
     }
     row.status = fail > 0 ? Status::fail : warn > 0 ? Status::warn : Status::pass;
-    row.detail = psprintf("%d tables: %d PASS, %d WARN, %d FAIL (verify_rls)", tables, pass, warn, fail);
+    row.detail = psprintf("%d table%s: %d PASS, %d WARN, %d FAIL (verify_rls)", tables, tables == 1 ? "" : "s", pass,
+                          warn, fail);
 }
 
 void require_extension_here()

@@ -52,7 +52,7 @@ Preflight load_preflight(const char *label)
 {
     Oid types[1] = {TEXTOID};
     Datum values[1] = {CStringGetTextDatum(label)};
-    int rc = run_as_owner("SELECT label, taken_at::text, schema_snapshot_id, ddl_log_last_id "
+    int rc = run_as_owner("SELECT label, to_char(taken_at, 'YYYY-MM-DD HH24:MI:SS'), schema_snapshot_id, ddl_log_last_id "
                           "  FROM migrate_guard.preflights WHERE label = $1",
                           1, types, values, nullptr, true);
     if (rc != SPI_OK_SELECT)
@@ -237,7 +237,8 @@ void check_schema(Report *r, const Preflight &p, RowExpectation *exps, int nexps
     row.status = overall;
     row.detail = diffs.count == 0
                      ? psprintf("no change since the preflight (%d objects)", snap.export_.count)
-                     : psprintf("%d changes since the preflight: %d danger, %d warn, %d info%s", diffs.count, danger,
+                     : psprintf("%d change%s since the preflight: %d danger, %d warn, %d info%s", diffs.count,
+                                diffs.count == 1 ? "" : "s", danger,
                                 warn, info, excused > 0 ? psprintf(" (%d expected by expected_row_changes)", excused) : "");
 }
 
@@ -258,9 +259,9 @@ void check_ddl_log(Report *r, const Preflight &p)
     Oid log = get_relname_relid("ddl_log", get_namespace_oid("migrate_guard", false));
     if (!OidIsValid(log) || pg_class_aclcheck(log, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
         row->status = n > 0 ? Status::warn : Status::pass;
-        row->detail = psprintf("%d DDL commands logged since the preflight; you may not read migrate_guard.ddl_log "
+        row->detail = psprintf("%d DDL command%s logged since the preflight; you may not read migrate_guard.ddl_log "
                                "to list them (members of the admin role may)",
-                               n);
+                               n, n == 1 ? "" : "s");
         return;
     }
     Status overall = Status::pass;
@@ -273,14 +274,15 @@ void check_ddl_log(Report *r, const Preflight &p)
         guarded += rule != nullptr;
         overall = worst(overall, s);
         const char *statement = spi_text(i, 5);
-        report_add(r, psprintf("ddl: %s %s", spi_text(i, 1), spi_text(i, 2)), s,
+        const char *identity = spi_text(i, 2);
+        report_add(r, psprintf("ddl: %s%s%s", spi_text(i, 1), *identity ? " " : "", identity), s,
                    psprintf("%s by %s%s: %s", spi_text(i, 4), spi_text(i, 3),
                             rule ? psprintf(" (rule %s%s)", rule, overridden ? ", run under the flag" : "") : "",
                             statement));
     }
     row = &r->rows[summary];
     row->status = overall;
-    row->detail = psprintf("%d DDL commands logged since the preflight (%s)%s", n, p.taken_at,
+    row->detail = psprintf("%d DDL command%s logged since the preflight (%s)%s", n, n == 1 ? "" : "s", p.taken_at,
                            guarded > 0 ? psprintf(", %d matched a guard rule", guarded) : "");
 }
 

@@ -40,7 +40,7 @@ const ExportQuery *const kQueries[] = {
 constexpr int kNumQueries = sizeof kQueries / sizeof kQueries[0];
 
 /* what a column of a family query is */
-enum class Role : char { attribute, type, identity, acl, acl_kind, owner };
+enum class Role : char { attribute, type, identity, acl, acl_kind, owner, attrelid, attnum };
 
 /* One family's result. */
 struct Family {
@@ -52,6 +52,7 @@ struct Family {
     const char **names;    /* [column]: attribute names */
     int *name_lens;
     const char **defaults; /* [column][rank]: the attribute's default, computed on first use */
+    int *positions;        /* [row]: column positions (compute_positions), or nullptr */
 };
 
 /* One object: which row of which family, and its sort key. */
@@ -106,12 +107,17 @@ Family run_family(const ExportQuery *q, ArrayType *schemas)
             r = Role::acl_kind;
         else if (strcmp(name, "_owner") == 0)
             r = Role::owner;
+        else if (strcmp(name, "_attrelid") == 0)
+            r = Role::attrelid;
+        else if (strcmp(name, "_attnum") == 0)
+            r = Role::attnum;
         f.roles[c] = r;
         f.names[c] = name;
         f.name_lens[c] = static_cast<int>(strlen(name));
     }
     if (!have_type || !have_identity)
         elog(ERROR, "migrate_guard: export query for %s lacks its type or identity column", q->family);
+    f.positions = nullptr;
     int cells = f.natts * object_type_count();
     f.defaults = static_cast<const char **>(palloc(sizeof(char *) * cells));
     for (int i = 0; i < cells; i++)
@@ -160,6 +166,53 @@ bool is_default(Family &f, int rank, int col, const JsonbValue &v)
     }
 }
 
+/* A column of the family: its relation and number, for positions. */
+struct ColumnKey {
+    Oid relid;
+    int16 attnum;
+    int row;
+};
+
+int compare_column_keys(const void *a, const void *b)
+{
+    const ColumnKey *x = static_cast<const ColumnKey *>(a);
+    const ColumnKey *y = static_cast<const ColumnKey *>(b);
+    if (x->relid != y->relid)
+        return x->relid < y->relid ? -1 : 1;
+    return x->attnum < y->attnum ? -1 : x->attnum > y->attnum ? 1 : 0;
+}
+
+/*
+ * "position" of each row of a family with _attrelid/_attnum: its rank among
+ * the relation's columns that are not dropped (the family lists only those),
+ * so a dropped column in a table's history does not shift the others.
+ */
+void compute_positions(Family &f)
+{
+    int relcol = -1, numcol = -1;
+    for (int c = 0; c < f.natts; c++) {
+        if (f.roles[c] == Role::attrelid)
+            relcol = c + 1;
+        if (f.roles[c] == Role::attnum)
+            numcol = c + 1;
+    }
+    if (relcol < 0 || numcol < 0)
+        return;
+    ColumnKey *keys = static_cast<ColumnKey *>(palloc(sizeof(ColumnKey) * (f.nrows > 0 ? f.nrows : 1)));
+    for (int r = 0; r < f.nrows; r++) {
+        bool n1, n2;
+        keys[r].relid = DatumGetObjectId(SPI_getbinval(f.rows->vals[r], f.rows->tupdesc, relcol, &n1));
+        keys[r].attnum = DatumGetInt16(SPI_getbinval(f.rows->vals[r], f.rows->tupdesc, numcol, &n2));
+        keys[r].row = r;
+    }
+    qsort(keys, f.nrows, sizeof(ColumnKey), compare_column_keys);
+    f.positions = static_cast<int *>(palloc(sizeof(int) * (f.nrows > 0 ? f.nrows : 1)));
+    for (int i = 0, rank = 0; i < f.nrows; i++) {
+        rank = i > 0 && keys[i - 1].relid == keys[i].relid ? rank + 1 : 1;
+        f.positions[keys[i].row] = rank;
+    }
+}
+
 /* The attributes of one object (a row of a family) as a jsonb object. */
 JsonbValue object_value(Family &f, int rank, int row, Datum *values, bool *nulls)
 {
@@ -175,6 +228,8 @@ JsonbValue object_value(Family &f, int rank, int row, Datum *values, bool *nulls
         case Role::acl: acl = c; continue;
         case Role::acl_kind: acl_kind = c; continue;
         case Role::owner: owner = c; continue;
+        case Role::attrelid:
+        case Role::attnum: continue;
         case Role::attribute: break;
         }
         if (nulls[c])
@@ -183,6 +238,8 @@ JsonbValue object_value(Family &f, int rank, int row, Datum *values, bool *nulls
         if (!is_default(f, rank, c, v))
             pairs_add(&attrs, jb_string_n(f.names[c], f.name_lens[c]), v);
     }
+    if (f.positions != nullptr)
+        pairs_put(&attrs, "position", jb_int(f.positions[row]));
     if (acl >= 0 && acl_kind >= 0 && owner >= 0 && !nulls[acl_kind] && !nulls[owner])
         add_privileges(&attrs, values[acl], nulls[acl], TextDatumGetCString(values[acl_kind]),
                        DatumGetObjectId(values[owner]));
@@ -274,6 +331,7 @@ Jsonb *export_live_schema(ArrayType *schemas, int *nobjects)
         if (q->sql == nullptr)
             continue;
         families[nfamilies] = run_family(q, schemas);
+        compute_positions(families[nfamilies]);
         total += families[nfamilies++].nrows;
     }
 

@@ -5,6 +5,8 @@
  * Every query takes $1 = the schemas text[] (NULL: every user schema) and
  * returns one row per object with these columns:
  *   type, identity           the object (see object_types.h)
+ *   _attrelid, _attnum       optional (columns): turned into "position", the
+ *                            rank among the columns that are not dropped
  *   _acl, _acl_kind, _owner  optional: the object's ACL (aclitem[]), its kind
  *                            (table, sequence, function, schema, type, column,
  *                            stored = no default ACL) and owner; turned into

@@ -65,8 +65,8 @@ SELECT 'index' AS type,
   JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace
-  LEFT JOIN pg_catalog.pg_constraint ico ON ico.conindid = i.indexrelid AND ico.conrelid = i.indrelid
-                                        AND ico.contype IN ('p', 'u', 'x')
+  LEFT JOIN (SELECT oid, conname, conindid FROM pg_catalog.pg_constraint
+              WHERE contype IN ('p', 'u', 'x') AND conrelid <> 0) ico ON ico.conindid = i.indexrelid
 )SQL" MG_COMMENT_JOIN("d", "pg_catalog.pg_class", "i.indexrelid", "0") R"SQL(
  WHERE c.relkind IN ('r', 'p', 'm', 'f')
    AND )SQL" MG_SCOPE_SQL R"SQL(

@@ -26,10 +26,11 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
        CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type,
        ts.spcname::text AS tablespace,
        CASE WHEN c.relkind IN ('r', 'm') THEN am.amname::text END AS access_method,
-       (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o COLLATE "C") FROM pg_catalog.unnest(c.reloptions) o
-         WHERE c.relkind <> 'v'
-            OR pg_catalog.split_part(o, '=', 1) NOT IN ('security_invoker', 'security_barrier', 'check_option'))
-         AS options,
+       CASE WHEN c.reloptions IS NOT NULL THEN
+         (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o COLLATE "C") FROM pg_catalog.unnest(c.reloptions) o
+           WHERE c.relkind <> 'v'
+              OR pg_catalog.split_part(o, '=', 1) NOT IN ('security_invoker', 'security_barrier', 'check_option'))
+         END AS options,
        CASE WHEN c.relkind IN ('r', 'p', 'm') THEN
          CASE c.relreplident WHEN 'd' THEN 'default' WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
            WHEN 'i' THEN 'index ' || (SELECT pg_catalog.quote_ident(ri.relname)
@@ -39,11 +40,13 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
          AS replica_identity,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS definition,
        CASE WHEN c.relkind = 'v' THEN
-         coalesce((SELECT CAST(pg_catalog.substr(o, 18) AS pg_catalog.bool) FROM pg_catalog.unnest(c.reloptions) o
-                    WHERE pg_catalog.split_part(o, '=', 1) = 'security_invoker'), false) END AS security_invoker,
+         coalesce(CASE WHEN c.reloptions IS NOT NULL THEN
+                    (SELECT CAST(pg_catalog.substr(o, 18) AS pg_catalog.bool) FROM pg_catalog.unnest(c.reloptions) o
+                      WHERE pg_catalog.split_part(o, '=', 1) = 'security_invoker') END, false) END AS security_invoker,
        CASE WHEN c.relkind = 'v' THEN
-         coalesce((SELECT CAST(pg_catalog.substr(o, 18) AS pg_catalog.bool) FROM pg_catalog.unnest(c.reloptions) o
-                    WHERE pg_catalog.split_part(o, '=', 1) = 'security_barrier'), false) END AS security_barrier,
+         coalesce(CASE WHEN c.reloptions IS NOT NULL THEN
+                    (SELECT CAST(pg_catalog.substr(o, 18) AS pg_catalog.bool) FROM pg_catalog.unnest(c.reloptions) o
+                      WHERE pg_catalog.split_part(o, '=', 1) = 'security_barrier') END, false) END AS security_barrier,
        CASE WHEN c.relkind = 'v' THEN
          (SELECT pg_catalog.lower(pg_catalog.substr(o, 14)) FROM pg_catalog.unnest(c.reloptions) o
            WHERE pg_catalog.split_part(o, '=', 1) = 'check_option') END AS check_option,
@@ -56,8 +59,9 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
        s.seqcycle AS cycle,
        owned.owned_by,
        fs.srvname::text AS server,
-       (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o COLLATE "C") FROM pg_catalog.unnest(ft.ftoptions) o)
-         AS foreign_options,
+       CASE WHEN ft.ftoptions IS NOT NULL THEN
+         (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o COLLATE "C") FROM pg_catalog.unnest(ft.ftoptions) o)
+         END AS foreign_options,
        d.description AS comment,
        c.relacl AS _acl,
        CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS _acl_kind,
@@ -92,19 +96,35 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
    AND )SQL" MG_NOT_EXTENSION_MEMBER("pg_catalog.pg_class", "c.oid"),
 };
 
+/*
+ * A column's position counts the columns that are not dropped, so that a
+ * table whose history dropped a column matches its restored copy: the
+ * query returns attrelid and attnum (_attrelid, _attnum) and the export
+ * builder ranks the columns of each relation.
+ * Defaults are deparsed without the table (they cannot refer to columns),
+ * which spares building the table's relation cache entry; generated columns,
+ * whose expression does, are deparsed with it.
+ */
 const ExportQuery kColumnsQuery = {
     "columns",
     R"SQL(
 SELECT 'column' AS type,
        pg_catalog.format('%I.%I.%I', n.nspname, c.relname, a.attname) AS identity,
-       pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum)::int AS position,
+       a.attrelid AS _attrelid,
+       a.attnum AS _attnum,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS data_type,
        a.attnotnull AS not_null,
-       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS "default",
+       CASE WHEN a.atthasdef AND a.attgenerated = '' THEN
+         (SELECT pg_catalog.pg_get_expr(ad.adbin, 0) FROM pg_catalog.pg_attrdef ad
+           WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END AS "default",
        CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END AS identity_generation,
-       CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
+       CASE WHEN a.atthasdef AND a.attgenerated = 's' THEN
+         (SELECT pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) FROM pg_catalog.pg_attrdef ad
+           WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END AS generated,
        CASE WHEN a.attcollation <> t.typcollation THEN
-         pg_catalog.format('%I.%I', con.nspname, co.collname) END AS collation,
+         (SELECT pg_catalog.format('%I.%I', con.nspname, co.collname)
+            FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
+           WHERE co.oid = a.attcollation) END AS collation,
        CASE WHEN a.attstorage <> t.typstorage THEN
          CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
                            WHEN 'x' THEN 'EXTENDED' END END AS storage,
@@ -118,9 +138,6 @@ SELECT 'column' AS type,
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-  LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
-  LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
 )SQL" MG_COMMENT_JOIN("d", "pg_catalog.pg_class", "a.attrelid", "a.attnum") R"SQL(
  WHERE a.attnum > 0 AND NOT a.attisdropped
    AND c.relkind IN ('r', 'p', 'f', 'v', 'm')

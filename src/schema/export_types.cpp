@@ -62,15 +62,15 @@ SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END AS type,
        t.typowner AS _owner
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-  LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid
+  LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid AND t.typtype = 'c'
   LEFT JOIN pg_catalog.pg_range rg ON rg.rngtypid = t.oid
   LEFT JOIN pg_catalog.pg_type bt ON bt.oid = CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE rg.rngsubtype END
   LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
   LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
 )SQL" MG_COMMENT_JOIN("d", "pg_catalog.pg_type", "t.oid", "0") R"SQL(
  WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
-   AND (t.typrelid = 0 OR rel.relkind = 'c')
-   AND NOT EXISTS (SELECT FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
+   AND (t.typtype <> 'c' OR rel.relkind = 'c')
+   AND NOT (t.typelem <> 0 AND t.typsubscript = 'pg_catalog.array_subscript_handler'::pg_catalog.regproc)
    AND )SQL" MG_SCOPE_SQL R"SQL(
    AND )SQL" MG_NOT_EXTENSION_MEMBER("pg_catalog.pg_type", "t.oid"),
 };

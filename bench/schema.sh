@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Schema parity: 2,000 tables (6 columns, primary key, foreign key with its
+# index, row-level security and a policy each).
+#   migrate_guard: export_schema() twice (each through psql into a file, as a
+#     client would) plus compare_schema() of the two exports (sent back as
+#     jsonb text)
+#   the seeds' method: pg_dump --schema-only twice plus diff
+# alternated, median of MG_BENCH_PAIRS (5) pairs; target ratio <= 0.50.
+# (jit is off for both: the private server tree has no JIT bitcode.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+TABLES=${MG_BENCH_SCHEMA_TABLES:-2000}
+PAIRS=${MG_BENCH_PAIRS:-5}
+export PGOPTIONS='-c jit=off'
+
+bench_cluster_with sbench
+echo "  creating $TABLES tables..."
+bpsql -d sbench -c "CREATE TABLE public.accounts(id int PRIMARY KEY, name text)" >/dev/null
+for i in $(seq 1 "$TABLES"); do
+  echo "CREATE TABLE public.t$i(id int PRIMARY KEY, account_id int NOT NULL REFERENCES public.accounts ON DELETE RESTRICT,
+          name text NOT NULL, amount numeric(12,2) DEFAULT 0, created timestamptz NOT NULL DEFAULT now(), note text);
+        CREATE INDEX t${i}_account_idx ON public.t$i(account_id);
+        ALTER TABLE public.t$i ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY t${i}_own ON public.t$i USING (account_id > 0);"
+done | bpsql -d sbench >/dev/null
+W=$BASE/bench-schema
+mkdir -p "$W"
+
+ours() {
+  bpsql -d sbench -Atc "SELECT migrate_guard.export_schema()" -o "$W/a.json"
+  bpsql -d sbench -Atc "SELECT migrate_guard.export_schema()" -o "$W/b.json"
+  bpsql -d sbench -At >"$W/diff.out" <<SQL
+\set a \`cat $W/a.json\`
+\set b \`cat $W/b.json\`
+SELECT count(*) FROM migrate_guard.compare_schema(:'a'::jsonb, :'b'::jsonb);
+SQL
+}
+dumps() {
+  "$BINDIR/pg_dump" --schema-only -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres -f "$W/a.sql" sbench
+  "$BINDIR/pg_dump" --schema-only -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres -f "$W/b.sql" sbench
+  diff "$W/a.sql" "$W/b.sql" >/dev/null || true
+}
+ours; dumps # warm-up (and a check that both work)
+[ "$(cat "$W/diff.out")" = 0 ] || { echo "schema: the two exports differ: $(cat "$W/diff.out")" >&2; exit 1; }
+declare -a o d
+for p in $(seq 1 "$PAIRS"); do
+  a=$(seconds ours); b=$(seconds dumps)
+  o+=("$a"); d+=("$b")
+  echo "  pair $p: export x2 + compare ${a}s, pg_dump x2 + diff ${b}s"
+done
+mo=$(median "${o[@]}"); md=$(median "${d[@]}")
+echo "schema: export_schema x2 + compare_schema / pg_dump --schema-only x2 + diff = $(ratio "$mo" "$md")  [median ${mo}s vs ${md}s; $TABLES tables, export $(wc -c <"$W/a.json") bytes, dump $(wc -c <"$W/a.sql") bytes; target <= 0.50]"

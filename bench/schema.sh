@@ -30,10 +30,12 @@ mkdir -p "$W"
 ours() {
   bpsql -d sbench -Atc "SELECT migrate_guard.export_schema()" -o "$W/a.json"
   bpsql -d sbench -Atc "SELECT migrate_guard.export_schema()" -o "$W/b.json"
+  # both exports sent back as jsonb text (COPY, as a client would send a parameter)
   bpsql -d sbench -At >"$W/diff.out" <<SQL
-\set a \`cat $W/a.json\`
-\set b \`cat $W/b.json\`
-SELECT count(*) FROM migrate_guard.compare_schema(:'a'::jsonb, :'b'::jsonb);
+CREATE TEMP TABLE exports(e jsonb, n serial);
+\\copy exports(e) FROM '$W/a.json' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')
+\\copy exports(e) FROM '$W/b.json' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')
+SELECT count(*) FROM migrate_guard.compare_schema((SELECT e FROM exports WHERE n = 1), (SELECT e FROM exports WHERE n = 2));
 SQL
 }
 dumps() {

@@ -82,6 +82,9 @@ BEGIN; ALTER TABLE s.parent OWNER TO sp_owner; SELECT * FROM pg_temp.diff(); ROL
 BEGIN; REVOKE INSERT ON s.child FROM sp_app; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; GRANT DELETE ON s.child TO sp_app; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; GRANT SELECT ON s.child TO PUBLIC; SELECT * FROM pg_temp.diff(); ROLLBACK;
+-- the owner's default rights are left out of the export; revoked, they show
+BEGIN; REVOKE ALL ON s.loose FROM CURRENT_USER; SELECT * FROM pg_temp.diff(); ROLLBACK;
+BEGIN; REVOKE ALL ON s.loose FROM CURRENT_USER; GRANT ALL ON s.loose TO CURRENT_USER; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER TABLE s.parent SET (fillfactor = 70); SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER TABLE s.parent REPLICA IDENTITY FULL; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; COMMENT ON TABLE s.parent IS 'the parents'; SELECT * FROM pg_temp.diff(); ROLLBACK;

@@ -2,6 +2,7 @@
 #include "common/bridge.h"
 #include "schema/attribute_defaults.h"
 #include "schema/object_types.h"
+#include "schema/privileges.h"
 
 #include <string_view>
 
@@ -13,6 +14,7 @@ struct Default {
 };
 
 constexpr Default kDefaults[] = {
+    {"table", "kind", "ordinary"},
     {"table", "persistence", "permanent"},
     {"table", "rls_enabled", "false"},
     {"table", "rls_forced", "false"},
@@ -32,6 +34,8 @@ constexpr Default kDefaults[] = {
     {"column", "not_null", "false"},
     {"domain", "not_null", "false"},
     {"constraint", "validated", "true"},
+    {"constraint", "on_delete", "NO ACTION"},
+    {"constraint", "on_update", "NO ACTION"},
     {"index", "valid", "true"},
     {"trigger", "enabled", "ENABLED"},
     {"rule", "enabled", "ENABLED"},
@@ -70,6 +74,13 @@ const char *attribute_default(int rank, const char *attr, int attr_len)
 {
     std::string_view type(object_type_name(rank));
     std::string_view a(attr, static_cast<size_t>(attr_len));
+    std::string_view prefix(kPrivilegesPrefix);
+    if (a.substr(0, prefix.size()) == prefix) {
+        std::string_view grantee = a.substr(prefix.size());
+        if (grantee == "(owner)" || grantee == "PUBLIC")
+            return default_privileges(object_type_name(rank), grantee == "PUBLIC" ? "PUBLIC" : "(owner)");
+        return nullptr;
+    }
     for (const Default &d : kDefaults)
         if (d.type == type && d.attribute == a)
             return d.value.data();

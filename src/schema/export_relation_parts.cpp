@@ -23,12 +23,8 @@ const ExportQuery kConstraintsQuery = {
     R"SQL(
 SELECT 'constraint' AS type,
        pg_catalog.format('%I on %I.%I', co.conname, n.nspname, coalesce(c.relname, ty.typname)) AS identity,
-       CASE co.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key'
-                       WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' WHEN 't' THEN 'trigger'
-                       WHEN 'n' THEN 'not null' END AS kind,
        pg_catalog.pg_get_constraintdef(co.oid) AS definition,
        co.convalidated AS validated,
-       CASE WHEN co.contype = 'f' THEN pg_catalog.format('%I.%I', rn.nspname, rc.relname) END AS "references",
        CASE WHEN co.contype = 'f' THEN )SQL" MG_FK_ACTION("co.confdeltype") R"SQL( END AS on_delete,
        CASE WHEN co.contype = 'f' THEN )SQL" MG_FK_ACTION("co.confupdtype") R"SQL( END AS on_update,
        d.description AS comment
@@ -36,8 +32,6 @@ SELECT 'constraint' AS type,
   JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
   LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
   LEFT JOIN pg_catalog.pg_type ty ON ty.oid = co.contypid
-  LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid
-  LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 )SQL" MG_COMMENT_JOIN("d", "pg_catalog.pg_constraint", "co.oid", "0") R"SQL(
  WHERE co.conparentid = 0
    AND (co.conrelid <> 0 OR co.contypid <> 0)

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 extern "C" {
+#include "catalog/pg_authid.h"
 #include "utils/acl.h"
 }
 
@@ -70,54 +71,122 @@ bool default_kind(const char *kind, ObjectType *out)
 
 } // namespace
 
-void add_privileges(PairList *attributes, Datum acl_datum, bool isnull, const char *kind, Oid owner)
-{
-    Acl *acl;
-    ObjectType objtype;
-    if (!isnull)
-        acl = DatumGetAclP(acl_datum);
-    else if (default_kind(kind, &objtype))
-        acl = acldefault(objtype, owner);
-    else
-        return;
+namespace {
 
+/* The grants of an ACL, one per grantee (rights from every grantor merged). */
+Grant *merge_grants(Acl *acl, int *ngrants)
+{
     int n = ACL_NUM(acl);
     AclItem *items = ACL_DAT(acl);
     Grant *grants = static_cast<Grant *>(palloc0(sizeof(Grant) * (n > 0 ? n : 1)));
-    int ngrants = 0;
+    int count = 0;
     for (int i = 0; i < n; i++) {
-        Grant *g = std::find_if(grants, grants + ngrants, [&](const Grant &x) { return x.grantee == items[i].ai_grantee; });
-        if (g == grants + ngrants) {
+        Grant *g = std::find_if(grants, grants + count, [&](const Grant &x) { return x.grantee == items[i].ai_grantee; });
+        if (g == grants + count) {
             g->grantee = items[i].ai_grantee;
-            ngrants++;
+            count++;
         }
         g->privs |= ACLITEM_GET_PRIVS(items[i]);
         g->grantable |= ACLITEM_GET_GOPTIONS(items[i]);
     }
+    *ngrants = count;
+    return grants;
+}
+
+char *privileges_text(const Grant &g)
+{
+    StringInfoData privs;
+    initStringInfo(&privs);
+    for (const Privilege &p : kPrivileges) {
+        if (!(g.privs & p.bit))
+            continue;
+        appendStringInfo(&privs, "%s%s%s", privs.len > 0 ? ", " : "", p.name,
+                         (g.grantable & p.bit) ? " WITH GRANT OPTION" : "");
+    }
+    return privs.data;
+}
+
+const Grant *find_grant(const Grant *grants, int n, Oid grantee)
+{
+    for (int i = 0; i < n; i++)
+        if (grants[i].grantee == grantee)
+            return &grants[i];
+    return nullptr;
+}
+
+const char *grantee_name(Oid grantee, Oid owner)
+{
+    if (grantee == ACL_ID_PUBLIC)
+        return "PUBLIC";
+    if (grantee == owner)
+        return "(owner)";
+    char *name = GetUserNameFromId(grantee, true);
+    return name ? quote_identifier(name) : psprintf("(dropped role %u)", grantee);
+}
+
+} // namespace
+
+void add_privileges(PairList *attributes, Datum acl_datum, bool isnull, const char *kind, Oid owner)
+{
+    ObjectType objtype;
+    bool has_default = default_kind(kind, &objtype);
+    if (isnull && !has_default)
+        return;
+    /* PostgreSQL's default for the kind: what an export leaves out */
+    int ndefaults = 0;
+    Grant *defaults = has_default ? merge_grants(acldefault(objtype, owner), &ndefaults) : nullptr;
+    int ngrants;
+    Grant *grants = isnull ? defaults : merge_grants(DatumGetAclP(acl_datum), &ngrants);
+    if (isnull)
+        ngrants = ndefaults;
 
     for (int i = 0; i < ngrants; i++) {
         const Grant &g = grants[i];
         if (g.privs == ACL_NO_RIGHTS)
             continue;
-        const char *who;
-        if (g.grantee == ACL_ID_PUBLIC)
-            who = "PUBLIC";
-        else if (g.grantee == owner)
-            who = "(owner)";
-        else {
-            char *name = GetUserNameFromId(g.grantee, true);
-            who = name ? quote_identifier(name) : psprintf("(dropped role %u)", g.grantee);
-        }
-        StringInfoData privs;
-        initStringInfo(&privs);
-        for (const Privilege &p : kPrivileges) {
-            if (!(g.privs & p.bit))
-                continue;
-            appendStringInfo(&privs, "%s%s%s", privs.len > 0 ? ", " : "", p.name,
-                             (g.grantable & p.bit) ? " WITH GRANT OPTION" : "");
-        }
-        pairs_put(attributes, psprintf("%s%s", kPrivilegesPrefix, who), jb_string(privs.data));
+        const Grant *d = find_grant(defaults, ndefaults, g.grantee);
+        if (d != nullptr && d->privs == g.privs && d->grantable == g.grantable)
+            continue; /* the default */
+        pairs_put(attributes, psprintf("%s%s", kPrivilegesPrefix, grantee_name(g.grantee, owner)),
+                  jb_string(privileges_text(g)));
     }
+    /* a default grantee that lost every right: written out, empty */
+    for (int i = 0; i < ndefaults; i++) {
+        const Grant *g = find_grant(grants, ngrants, defaults[i].grantee);
+        if (g == nullptr || g->privs == ACL_NO_RIGHTS)
+            pairs_put(attributes, psprintf("%s%s", kPrivilegesPrefix, grantee_name(defaults[i].grantee, owner)),
+                      jb_string(""));
+    }
+}
+
+const char *default_privileges(const char *object_type, const char *grantee)
+{
+    static const struct {
+        const char *type;
+        ObjectType kind;
+    } kKinds[] = {
+        {"table", OBJECT_TABLE},        {"view", OBJECT_TABLE},          {"materialized view", OBJECT_TABLE},
+        {"sequence", OBJECT_SEQUENCE},  {"function", OBJECT_FUNCTION},   {"procedure", OBJECT_FUNCTION},
+        {"aggregate", OBJECT_FUNCTION}, {"schema", OBJECT_SCHEMA},       {"type", OBJECT_TYPE},
+        {"domain", OBJECT_DOMAIN},
+    };
+    for (const auto &k : kKinds) {
+        if (strcmp(k.type, object_type) != 0)
+            continue;
+        Oid owner = BOOTSTRAP_SUPERUSERID;
+        int n;
+        Grant *defaults = merge_grants(acldefault(k.kind, owner), &n);
+        Oid who;
+        if (strcmp(grantee, "PUBLIC") == 0)
+            who = ACL_ID_PUBLIC;
+        else if (strcmp(grantee, "(owner)") == 0)
+            who = owner;
+        else
+            return nullptr;
+        const Grant *g = find_grant(defaults, n, who);
+        return g ? privileges_text(*g) : nullptr;
+    }
+    return nullptr;
 }
 
 } // namespace mg

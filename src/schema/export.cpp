@@ -53,26 +53,8 @@ struct Family {
     int *name_lens;
     const char **defaults; /* [column][rank]: the attribute's default, computed on first use */
     int *positions;        /* [row]: column positions (compute_positions), or nullptr */
+    PairList scratch;      /* one object's attributes while they are gathered */
 };
-
-/* One object: which row of which family, and its sort key. */
-struct ObjectRef {
-    int rank;
-    const char *identity;
-    int identity_len;
-    short family;
-    int row;
-};
-
-/* by type, then identity in jsonb's key order (the order the objects are stored in) */
-int compare_refs(const void *a, const void *b)
-{
-    const ObjectRef *x = static_cast<const ObjectRef *>(a);
-    const ObjectRef *y = static_cast<const ObjectRef *>(b);
-    if (x->rank != y->rank)
-        return x->rank < y->rank ? -1 : 1;
-    return jb_key_compare(x->identity, x->identity_len, y->identity, y->identity_len);
-}
 
 const char kNotComputed[] = "";
 
@@ -112,12 +94,13 @@ Family run_family(const ExportQuery *q, ArrayType *schemas)
         else if (strcmp(name, "_attnum") == 0)
             r = Role::attnum;
         f.roles[c] = r;
-        f.names[c] = name;
+        f.names[c] = pstrdup(name); /* outlives the result, freed family by family */
         f.name_lens[c] = static_cast<int>(strlen(name));
     }
     if (!have_type || !have_identity)
         elog(ERROR, "migrate_guard: export query for %s lacks its type or identity column", q->family);
     f.positions = nullptr;
+    pairs_init(&f.scratch, f.natts + 8);
     int cells = f.natts * object_type_count();
     f.defaults = static_cast<const char **>(palloc(sizeof(char *) * cells));
     for (int i = 0; i < cells; i++)
@@ -125,11 +108,12 @@ Family run_family(const ExportQuery *q, ArrayType *schemas)
     return f;
 }
 
-/* A text Datum's bytes (detoasted), without copying when possible. */
+/* A text Datum's bytes, copied (the query's result is freed once its objects are built). */
 JsonbValue text_value(Datum d)
 {
     text *t = DatumGetTextPP(d);
-    return jb_string_n(VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
+    int len = static_cast<int>(VARSIZE_ANY_EXHDR(t));
+    return jb_string_n(pnstrdup(VARDATA_ANY(t), len), len);
 }
 
 /* An attribute value as jsonb: booleans and integers keep their JSON type, the rest is text. */
@@ -217,9 +201,8 @@ void compute_positions(Family &f)
 JsonbValue object_value(Family &f, int rank, int row, Datum *values, bool *nulls)
 {
     TupleDesc desc = f.rows->tupdesc;
-    heap_deform_tuple(f.rows->vals[row], desc, values, nulls);
-    PairList attrs;
-    pairs_init(&attrs, f.natts + 4);
+    PairList &attrs = f.scratch;
+    attrs.count = 0;
     int acl = -1, acl_kind = -1, owner = -1;
     for (int c = 0; c < f.natts; c++) {
         switch (f.roles[c]) {
@@ -243,7 +226,12 @@ JsonbValue object_value(Family &f, int rank, int row, Datum *values, bool *nulls
     if (acl >= 0 && acl_kind >= 0 && owner >= 0 && !nulls[acl_kind] && !nulls[owner])
         add_privileges(&attrs, values[acl], nulls[acl], TextDatumGetCString(values[acl_kind]),
                        DatumGetObjectId(values[owner]));
-    return jb_object(&attrs);
+    /* the object keeps an array of exactly its attributes */
+    PairList exact;
+    exact.count = exact.capacity = attrs.count;
+    exact.pairs = static_cast<JsonbPair *>(palloc(sizeof(JsonbPair) * (attrs.count > 0 ? attrs.count : 1)));
+    memcpy(exact.pairs, attrs.pairs, sizeof(JsonbPair) * attrs.count);
+    return jb_object(&exact);
 }
 
 int compare_cstrings(const void *a, const void *b)
@@ -279,43 +267,6 @@ JsonbValue scope_value(ArrayType *schemas)
     return v;
 }
 
-/* {"<type>": {"<identity>": {attributes}, ...}, ...} from the sorted object references */
-JsonbValue objects_value(Family *families, ObjectRef *refs, int n)
-{
-    PairList types;
-    pairs_init(&types, object_type_count());
-    Datum *values = nullptr;
-    bool *nulls = nullptr;
-    int width = 0;
-    for (int i = 0; i < n;) {
-        int rank = refs[i].rank;
-        int end = i;
-        while (end < n && refs[end].rank == rank)
-            end++;
-        PairList objects;
-        objects.count = 0;
-        objects.capacity = end - i;
-        objects.pairs = static_cast<JsonbPair *>(palloc(sizeof(JsonbPair) * objects.capacity));
-        for (int dup = 1; i < end; i++) {
-            Family &f = families[refs[i].family];
-            if (f.natts > width) {
-                width = f.natts;
-                values = static_cast<Datum *>(palloc(sizeof(Datum) * width));
-                nulls = static_cast<bool *>(palloc(sizeof(bool) * width));
-            }
-            /* identities are unique per type; should two ever collide, keep both */
-            bool same = i > 0 && compare_refs(&refs[i - 1], &refs[i]) == 0;
-            dup = same ? dup + 1 : 1;
-            JsonbValue key = same ? jb_string(psprintf("%s (%d)", refs[i].identity, dup))
-                                  : jb_string_n(refs[i].identity, refs[i].identity_len);
-            pairs_add(&objects, key, object_value(f, rank, refs[i].row, values, nulls));
-        }
-        /* already in key order unless a duplicate was renamed: jb_object sorts (cheaply) */
-        pairs_put(&types, object_type_name(rank), jb_object(&objects));
-    }
-    return jb_object(&types);
-}
-
 } // namespace
 
 Jsonb *export_live_schema(ArrayType *schemas, int *nobjects)
@@ -325,44 +276,45 @@ Jsonb *export_live_schema(ArrayType *schemas, int *nobjects)
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "migrate_guard: SPI_connect failed");
 
-    Family families[kNumQueries];
-    int nfamilies = 0, total = 0;
+    /* per object type, its objects: each family's rows are turned into jsonb values, then freed */
+    int ntypes = object_type_count();
+    PairList *by_type = static_cast<PairList *>(palloc0(sizeof(PairList) * ntypes));
+    int n = 0;
     for (const ExportQuery *q : kQueries) {
         if (q->sql == nullptr)
             continue;
-        families[nfamilies] = run_family(q, schemas);
-        compute_positions(families[nfamilies]);
-        total += families[nfamilies++].nrows;
-    }
-
-    ObjectRef *refs = static_cast<ObjectRef *>(palloc(sizeof(ObjectRef) * (total > 0 ? total : 1)));
-    int n = 0;
-    for (int i = 0; i < nfamilies; i++) {
-        const Family &f = families[i];
-        int type_col = 0, identity_col = 0;
+        Family f = run_family(q, schemas);
+        compute_positions(f);
+        int type_col = -1, identity_col = -1;
         for (int c = 0; c < f.natts; c++) {
             if (f.roles[c] == Role::type)
-                type_col = c + 1;
+                type_col = c;
             if (f.roles[c] == Role::identity)
-                identity_col = c + 1;
+                identity_col = c;
         }
+        Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * f.natts));
+        bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * f.natts));
         for (int r = 0; r < f.nrows; r++) {
-            bool type_null, identity_null;
-            HeapTuple tup = f.rows->vals[r];
-            Datum type = SPI_getbinval(tup, f.rows->tupdesc, type_col, &type_null);
-            Datum identity = SPI_getbinval(tup, f.rows->tupdesc, identity_col, &identity_null);
-            if (type_null || identity_null)
+            heap_deform_tuple(f.rows->vals[r], f.rows->tupdesc, values, nulls);
+            if (nulls[type_col] || nulls[identity_col])
                 elog(ERROR, "migrate_guard: export query for %s returned an object without type or identity",
-                     f.query->family);
-            JsonbValue t = text_value(type);
-            JsonbValue id = text_value(identity);
-            int rank = object_type_rank_n(t.val.string.val, t.val.string.len);
+                     q->family);
+            text *type = DatumGetTextPP(values[type_col]);
+            int rank = object_type_rank_n(VARDATA_ANY(type), static_cast<int>(VARSIZE_ANY_EXHDR(type)));
             if (rank < 0)
-                elog(ERROR, "migrate_guard: export query for %s returned an unknown object type", f.query->family);
-            refs[n++] = ObjectRef{rank, id.val.string.val, id.val.string.len, static_cast<short>(i), r};
+                elog(ERROR, "migrate_guard: export query for %s returned an unknown object type", q->family);
+            if (by_type[rank].pairs == nullptr)
+                pairs_init(&by_type[rank], f.nrows);
+            pairs_add(&by_type[rank], text_value(values[identity_col]), object_value(f, rank, r, values, nulls));
+            n++;
         }
+        SPI_freetuptable(f.rows);
     }
-    qsort(refs, n, sizeof(ObjectRef), compare_refs);
+    PairList types;
+    pairs_init(&types, ntypes);
+    for (int rank = 0; rank < ntypes; rank++)
+        if (by_type[rank].count > 0) /* identities are unique per type; should two collide, both are kept */
+            pairs_put(&types, object_type_name(rank), jb_object_keep_all(&by_type[rank]));
 
     PairList root;
     pairs_init(&root, 8);
@@ -370,7 +322,7 @@ Jsonb *export_live_schema(ArrayType *schemas, int *nobjects)
     pairs_put(&root, "format_version", jb_int(kExportFormatVersion));
     pairs_put(&root, "postgresql", jb_int(PG_VERSION_NUM / 10000));
     pairs_put(&root, "scope", scope_value(schemas));
-    pairs_put(&root, "objects", objects_value(families, refs, n));
+    pairs_put(&root, "objects", jb_object(&types));
     JsonbValue value = jb_object(&root);
 
     MemoryContext spi = MemoryContextSwitchTo(caller);

@@ -85,6 +85,20 @@ int compare_pairs(const void *x, const void *y)
 
 } // namespace
 
+JsonbValue jb_object_keep_all(PairList *list)
+{
+    if (list->count > 1)
+        qsort(list->pairs, list->count, sizeof(JsonbPair), compare_pairs);
+    for (int i = 1, dup = 1; i < list->count; i++) {
+        JsonbValue &prev = list->pairs[i - 1].key, &k = list->pairs[i].key;
+        bool same = jb_key_compare(prev.val.string.val, prev.val.string.len, k.val.string.val, k.val.string.len) == 0;
+        dup = same ? dup + 1 : 1;
+        if (same)
+            k = jb_string(psprintf("%.*s (%d)", k.val.string.len, k.val.string.val, dup));
+    }
+    return jb_object(list); /* sorts the renamed keys into place */
+}
+
 JsonbValue jb_object(PairList *list)
 {
     if (list->count > 1)

@@ -31,6 +31,8 @@ void pairs_init(PairList *list, int capacity);
 void pairs_add(PairList *list, JsonbValue key, JsonbValue value);
 void pairs_put(PairList *list, const char *key, JsonbValue value);
 JsonbValue jb_object(PairList *list);
+/* Like jb_object, but a repeated key is kept, renamed "<key> (2)", "<key> (3)", ... */
+JsonbValue jb_object_keep_all(PairList *list);
 
 /* jsonb's order of object keys */
 int jb_key_compare(const char *a, int alen, const char *b, int blen);

@@ -234,14 +234,20 @@ TEST_F(SchemaParity, DumpAndRestoreGiveTheSameSchema)
     EXPECT_EQ(differences(src, copy_b), "<null>");
     EXPECT_EQ(fingerprint(cluster_a(), "mg_parity_src"), fingerprint(cluster_a(), "mg_parity_copy"));
     EXPECT_EQ(fingerprint(cluster_a(), "mg_parity_src"), fingerprint(cluster_b(), "mg_parity_copy_b"));
-    // stored snapshots travel with the dump (a configuration table)
+    // stored snapshots and preflights travel with the dump (configuration tables)
     Session s(cluster_a() + " dbname=mg_parity_src user=postgres");
     ASSERT_TRUE(s.exec("SELECT * FROM migrate_guard.schema_snapshot('before-dump')").ok);
+    Result pre = s.exec("SELECT * FROM migrate_guard.preflight('release-1', ARRAY['app'])");
+    ASSERT_TRUE(pre.ok) << pre.message;
     ASSERT_EQ(run(bindir() + "/pg_dump -Fc -f " + dump + args_a() + "mg_parity_src"), 0);
     recreate(cluster_a(), "mg_parity_copy2", false, false);
     ASSERT_EQ(run(bindir() + "/pg_restore --exit-on-error -d mg_parity_copy2" + args_a() + dump), 0);
     Session c(cluster_a() + " dbname=mg_parity_copy2 user=postgres");
     EXPECT_EQ(c.exec("SELECT count(*) FROM migrate_guard.compare_schema('before-dump')").value(), "0");
+    Result post = c.exec("SELECT string_agg(check_name || ' ' || status, ', ') FROM migrate_guard.postflight('release-1') "
+                         "WHERE check_name IN ('row counts', 'schema')");
+    ASSERT_TRUE(post.ok) << post.message;
+    EXPECT_EQ(post.value(), "row counts PASS, schema PASS");
 }
 
 } // namespace

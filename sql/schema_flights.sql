@@ -12,6 +12,8 @@ ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY users_own ON public.users USING (true);
 ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sessions_own ON public.sessions USING (true);
+ALTER TABLE public.tmp_import ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tmp_import_own ON public.tmp_import USING (true);
 INSERT INTO public.users SELECT g, 'u' || g FROM generate_series(1, 20) g;
 INSERT INTO public.sessions SELECT g, 1 + g % 20 FROM generate_series(1, 100) g;
 INSERT INTO public.tmp_import SELECT generate_series(1, 5);

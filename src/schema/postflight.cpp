@@ -249,7 +249,7 @@ void check_ddl_log(Report *r, const Preflight &p)
     Datum values[1] = {Int64GetDatum(p.audit_id)};
     int rc = run_as_owner("SELECT command_tag, coalesce(object_identity, ''), session_role::text, "
                           "       to_char(logged_at, 'YYYY-MM-DD HH24:MI:SS'), "
-                          "       coalesce(statement, ''), rule, overridden "
+                          "       coalesce(statement, ''), rule, overridden, coalesce(object_type, '') "
                           "  FROM migrate_guard.ddl_log WHERE id > $1 ORDER BY id",
                           1, types, values, nullptr, true);
     if (rc != SPI_OK_SELECT)
@@ -274,8 +274,16 @@ void check_ddl_log(Report *r, const Preflight &p)
         guarded += rule != nullptr;
         overall = worst(overall, s);
         const char *statement = spi_text(i, 5);
+        const char *tag = spi_text(i, 1);
         const char *identity = spi_text(i, 2);
-        report_add(r, psprintf("ddl: %s%s%s", spi_text(i, 1), *identity ? " " : "", identity), s,
+        const char *type = spi_text(i, 8);
+        /* the object's type when the command is about another kind (a policy dropped by DROP TABLE) */
+        size_t tl = strlen(tag), yl = strlen(type);
+        bool tag_names_type = yl == 0 || (tl >= yl && pg_strcasecmp(tag + tl - yl, type) == 0);
+        report_add(r,
+                   psprintf("ddl: %s%s%s%s%s", tag, tag_names_type ? "" : " ", tag_names_type ? "" : type,
+                            *identity ? " " : "", identity),
+                   s,
                    psprintf("%s by %s%s: %s", spi_text(i, 4), spi_text(i, 3),
                             rule ? psprintf(" (rule %s%s)", rule, overridden ? ", run under the flag" : "") : "",
                             statement));

@@ -15,6 +15,8 @@ CREATE SEQUENCE s.seq;
 CREATE TABLE s.loose(id int);
 CREATE TABLE s.base_t(a int);
 CREATE TABLE s.kid() INHERITS (s.base_t);
+CREATE TABLE s.ev(id int, at date) PARTITION BY RANGE (at);
+CREATE TABLE s.ev_2024 PARTITION OF s.ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE s.parent(id int PRIMARY KEY, name text NOT NULL DEFAULT 'x', note text, extra int, m s.mood);
 CREATE TABLE s.child(id int PRIMARY KEY, parent_id int REFERENCES s.parent ON DELETE RESTRICT, v s.pos,
                      CONSTRAINT v_small CHECK (v < 100));
@@ -89,6 +91,10 @@ BEGIN; ALTER TABLE s.parent SET (fillfactor = 70); SELECT * FROM pg_temp.diff();
 BEGIN; ALTER TABLE s.parent REPLICA IDENTITY FULL; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; COMMENT ON TABLE s.parent IS 'the parents'; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER TABLE s.kid NO INHERIT s.base_t; SELECT * FROM pg_temp.diff(); ROLLBACK;
+BEGIN; ALTER TABLE s.ev DETACH PARTITION s.ev_2024; SELECT * FROM pg_temp.diff(); ROLLBACK;
+BEGIN; ALTER TABLE s.ev DETACH PARTITION s.ev_2024;
+       ALTER TABLE s.ev ATTACH PARTITION s.ev_2024 FOR VALUES FROM ('2024-01-01') TO ('2024-07-01');
+       SELECT * FROM pg_temp.diff(); ROLLBACK;
 -- columns
 BEGIN; ALTER TABLE s.parent ADD COLUMN added int; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER TABLE s.parent DROP COLUMN note; SELECT * FROM pg_temp.diff(); ROLLBACK;
@@ -127,6 +133,9 @@ BEGIN; DROP INDEX s.parent_name_idx; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; DROP INDEX s.child_parent_idx; CREATE INDEX child_parent_idx ON s.child USING hash (parent_id);
        SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER TABLE s.parent CLUSTER ON parent_name_idx; SELECT * FROM pg_temp.diff(); ROLLBACK;
+-- (an index left invalid by a failed CREATE INDEX CONCURRENTLY, simulated)
+BEGIN; UPDATE pg_index SET indisvalid = false WHERE indexrelid = 's.child_parent_idx'::regclass;
+       SELECT * FROM pg_temp.diff(); ROLLBACK;
 -- triggers and rules
 BEGIN; ALTER TABLE s.child DISABLE TRIGGER child_trg; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER TABLE s.child ENABLE REPLICA TRIGGER child_trg; SELECT * FROM pg_temp.diff(); ROLLBACK;
@@ -161,6 +170,10 @@ BEGIN; SELECT nextval('s.seq'); SELECT * FROM pg_temp.diff(); ROLLBACK;
 -- functions and procedures
 BEGIN; CREATE OR REPLACE FUNCTION s.f(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 2'; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER FUNCTION s.f(int) STABLE; SELECT * FROM pg_temp.diff(); ROLLBACK;
+BEGIN; CREATE OR REPLACE FUNCTION s.f(x int DEFAULT 0) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';
+       SELECT * FROM pg_temp.diff(); ROLLBACK;
+BEGIN; CREATE OR REPLACE FUNCTION s.f(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN x + 1; END';
+       SELECT object_type, object_identity, change, attribute, severity FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER FUNCTION s.f(int) SECURITY DEFINER; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER FUNCTION s.f(int) STRICT LEAKPROOF PARALLEL SAFE COST 5; SELECT * FROM pg_temp.diff(); ROLLBACK;
 BEGIN; ALTER FUNCTION s.f(int) SET work_mem = '8MB'; SELECT * FROM pg_temp.diff(); ROLLBACK;

@@ -202,6 +202,17 @@ BEGIN; CREATE STATISTICS s.st ON id, parent_id FROM s.child; SELECT * FROM pg_te
 -- a removed table is one row (its columns, constraints, indexes, policies... go with it)
 BEGIN; DROP TABLE s.child CASCADE; SELECT * FROM pg_temp.diff(); ROLLBACK;
 
+-- names that need quoting (dots, spaces, " on ", quotes) still say which object is whose
+BEGIN; CREATE TABLE s."Odd.Name on x"("col.1" int CONSTRAINT "c on d" CHECK ("col.1" > 0), "say ""hi""" text);
+       CREATE POLICY "p on q" ON s."Odd.Name on x" USING (true);
+       SELECT * FROM pg_temp.diff(); ROLLBACK;
+BEGIN; CREATE TABLE s."Odd.Name on x"("col.1" int CONSTRAINT "c on d" CHECK ("col.1" > 0), "say ""hi""" text);
+       CREATE POLICY "p on q" ON s."Odd.Name on x" USING (true);
+       CREATE TEMP TABLE odd AS SELECT migrate_guard.export_schema(ARRAY['s']) AS e;
+       SELECT k FROM pg_temp.odd, jsonb_each(e->'objects') t, jsonb_object_keys(t.value) k WHERE k LIKE '%Odd%' ORDER BY 1;
+       DROP TABLE s."Odd.Name on x";
+       SELECT * FROM migrate_guard.compare_schema((SELECT e FROM pg_temp.odd)); ROLLBACK;
+
 -- two snapshots by label and by id
 SELECT snapshot_id, label, objects > 30 AS has_objects, length(fingerprint) FROM migrate_guard.schema_snapshot('before', ARRAY['s']);
 ALTER TABLE s.parent ALTER COLUMN name DROP NOT NULL;

@@ -15,11 +15,11 @@ RESET client_min_messages;
 CREATE DATABASE shop_staging;
 CREATE DATABASE shop_production;
 
--- the same migration script (demo/30_parity_schema.inc.sql) builds both environments
+-- the same migration script (demo/shop_schema.inc.sql) builds both environments
 \c shop_staging
-\ir 30_parity_schema.inc.sql
+\ir shop_schema.inc.sql
 \c shop_production
-\ir 30_parity_schema.inc.sql
+\ir shop_schema.inc.sql
 
 \echo
 \echo '--- 1. Production drifted by hand over time: a trigger disabled for a bulk load,'

@@ -231,6 +231,106 @@ GRANT EXECUTE ON FUNCTION migrate_guard.check_migration(text, boolean),
 -- ---------------------------------------------------------------------------
 -- 0.2.0: schema snapshots, parity, pre-flight and post-flight
 -- ---------------------------------------------------------------------------
+CREATE FUNCTION migrate_guard.export_schema(schemas text[] DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'mg_export_schema'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.export_schema(text[]) IS
+  'The schema of this database (or of the schemas listed) as canonical jsonb: names, never OIDs';
+
+CREATE FUNCTION migrate_guard.schema_fingerprint(schemas text[] DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'mg_schema_fingerprint'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.schema_fingerprint(text[]) IS
+  'SHA-256 of the canonical export of the schema: equal schemas, equal fingerprints';
+
+CREATE FUNCTION migrate_guard.compare_schema(before jsonb, after jsonb DEFAULT NULL)
+RETURNS TABLE(object_type text, object_identity text, change text, attribute text,
+              before_value text, after_value text, severity text)
+AS 'MODULE_PATHNAME', 'mg_compare_schema_exports'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.compare_schema(jsonb, jsonb) IS
+  'Differences between two schema exports (after NULL: the live schema), one row each, with a severity';
+
+-- Stored schema snapshots.  A stored export shows the schema as it was,
+-- dropped objects included: PUBLIC sees the metadata only; the export is read
+-- through compare_schema()/postflight() by the role that took it, superusers
+-- and roles granted SELECT on the table (the admin role, below).
+CREATE TABLE migrate_guard.schema_snapshots (
+    snapshot_id  bigserial PRIMARY KEY,
+    label        text UNIQUE,
+    taken_at     timestamptz NOT NULL DEFAULT now(),
+    taken_by     name NOT NULL,
+    schemas      text[],
+    objects      int NOT NULL,
+    fingerprint  text NOT NULL,
+    export       jsonb NOT NULL
+);
+COMMENT ON TABLE migrate_guard.schema_snapshots IS
+  'Schema exports stored by schema_snapshot() and preflight()';
+REVOKE ALL ON migrate_guard.schema_snapshots FROM PUBLIC;
+REVOKE ALL ON migrate_guard.schema_snapshots_snapshot_id_seq FROM PUBLIC;
+GRANT SELECT (snapshot_id, label, taken_at, taken_by, schemas, objects, fingerprint)
+  ON migrate_guard.schema_snapshots TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.schema_snapshots', '');
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.schema_snapshots_snapshot_id_seq', '');
+
+CREATE FUNCTION migrate_guard.schema_snapshot(label text DEFAULT NULL, schemas text[] DEFAULT NULL)
+RETURNS TABLE(snapshot_id bigint, label text, objects int, fingerprint text)
+AS 'MODULE_PATHNAME', 'mg_schema_snapshot'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.schema_snapshot(text, text[]) IS
+  'Export the schema and store it under a label (compare_schema() compares snapshots)';
+
+CREATE FUNCTION migrate_guard.compare_schema(before text, after text DEFAULT NULL)
+RETURNS TABLE(object_type text, object_identity text, change text, attribute text,
+              before_value text, after_value text, severity text)
+AS 'MODULE_PATHNAME', 'mg_compare_schema_snapshots'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.compare_schema(text, text) IS
+  'Differences between two stored schema snapshots (labels or ids; after NULL: the live schema)';
+
+-- Pre-flight / post-flight: what preflight() recorded under a label.
+CREATE TABLE migrate_guard.preflights (
+    label                  text PRIMARY KEY,
+    taken_at               timestamptz NOT NULL DEFAULT now(),
+    taken_by               name NOT NULL,
+    schemas                text[],
+    row_count_snapshot_id  bigint NOT NULL REFERENCES migrate_guard.row_count_snapshots,
+    schema_snapshot_id     bigint NOT NULL REFERENCES migrate_guard.schema_snapshots,
+    ddl_log_last_id        bigint
+);
+COMMENT ON TABLE migrate_guard.preflights IS
+  'One row per preflight(): its row-count and schema snapshots, and where the audit log stood';
+REVOKE ALL ON migrate_guard.preflights FROM PUBLIC;
+GRANT SELECT ON migrate_guard.preflights TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('migrate_guard.preflights', '');
+
+CREATE FUNCTION migrate_guard.preflight(label text, schemas text[] DEFAULT NULL)
+RETURNS TABLE(check_name text, status text, detail text)
+AS 'MODULE_PATHNAME', 'mg_preflight'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.preflight(text, text[]) IS
+  'Before a migration: exact row counts and a schema snapshot stored under label, FK-rule and RLS checks';
+
+CREATE FUNCTION migrate_guard.postflight(label text, expected_row_changes jsonb DEFAULT NULL)
+RETURNS TABLE(check_name text, status text, detail text)
+AS 'MODULE_PATHNAME', 'mg_postflight'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate_guard.postflight(text, jsonb) IS
+  'After a migration: row counts, schema changes, FK rules, RLS and the DDL logged since preflight(label)';
+
+-- Members of the admin role may read stored exports (when the role exists now;
+-- otherwise: GRANT SELECT ON migrate_guard.schema_snapshots TO <admin role>).
+DO $$
+DECLARE admin text := coalesce(current_setting('migrate_guard.admin_role', true), 'migrate_guard_admin');
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = admin) THEN
+    EXECUTE pg_catalog.format('GRANT SELECT ON migrate_guard.schema_snapshots TO %I', admin);
+  END IF;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- 0.2.0: guard by volume

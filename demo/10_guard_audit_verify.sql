@@ -34,7 +34,10 @@ TRUNCATE trackpay_payments;
 DELETE FROM trackpay_payments;
 UPDATE trackpay_payments SET amount = 0 WHERE 1 = 1;
 DO $$ BEGIN EXECUTE 'DROP TABLE trackpay_payments'; END $$;
+-- the table's owner, an admin, is refused too while the flag is off
+\c - alice
 ALTER TABLE trackpay_payments DROP COLUMN amount;
+\c - app
 SELECT count(*) AS payments_still_there FROM trackpay_payments;
 \echo
 \echo '--- 3. The application role cannot unlock the guard'

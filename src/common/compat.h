@@ -8,6 +8,9 @@
 #error "migrate_guard supports PostgreSQL 14 to 17"
 #endif
 
+/* The major version (15, 16, ...), as exports record it. */
+#define MG_PG_MAJOR (PG_VERSION_NUM / 10000)
+
 /* MERGE exists from 15 on. */
 #if PG_VERSION_NUM >= 150000
 #define MG_HAVE_MERGE 1
@@ -116,4 +119,26 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #define mg_guc_variables(n) get_guc_variables(n)
 #else
 #define mg_guc_variables(n) (*(n) = GetNumConfigOptions(), get_guc_variables())
+#endif
+
+/* pg_collation: where the locale of a collation lives (15 added colliculocale, 17 renamed it). */
+#if PG_VERSION_NUM >= 170000
+#define MG_SQL_COLLATION_LOCALE "coalesce(co.colllocale, co.collcollate::text)"
+#elif PG_VERSION_NUM >= 150000
+#define MG_SQL_COLLATION_LOCALE "coalesce(co.colliculocale, co.collcollate::text)"
+#else
+#define MG_SQL_COLLATION_LOCALE "co.collcollate::text"
+#endif
+
+/* Publications: row filters, column lists and schemas (FOR TABLES IN SCHEMA) from 15 on. */
+#if PG_VERSION_NUM >= 150000
+#define MG_HAVE_PUBLICATION_SCHEMAS 1
+#define MG_SQL_PUBLICATION_ROW_FILTER "pg_catalog.pg_get_expr(pr.prqual, pr.prrelid)"
+#define MG_SQL_PUBLICATION_COLUMNS                                                                 \
+    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "     \
+    "FROM pg_catalog.pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs))"
+#else
+#define MG_HAVE_PUBLICATION_SCHEMAS 0
+#define MG_SQL_PUBLICATION_ROW_FILTER "NULL::text"
+#define MG_SQL_PUBLICATION_COLUMNS "NULL::text"
 #endif

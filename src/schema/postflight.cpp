@@ -1,0 +1,333 @@
+/*
+ * postflight.cpp — migrate_guard.postflight(label, expected_row_changes):
+ * the "after" half, compared with what preflight(label) recorded.
+ *
+ *   row counts  compare_row_counts(label): a table that lost rows or
+ *               disappeared is FAIL unless expected_row_changes allows it
+ *               (expected_changes.h); a count outside its expectation is
+ *               FAIL; tables that gained rows, new tables, PASS
+ *   schema      the preflight's schema snapshot against the live schema:
+ *               one row per difference, FAIL for danger (a table expected
+ *               "removed" excepted), WARN for warn, PASS for info
+ *   fk rules, rls    as they stand now
+ *   ddl log     the DDL logged since the preflight (WARN for statements that
+ *               matched a guard rule)
+ */
+#include "common/bridge.h"
+#include "common/pinned_sql.h"
+#include "common/owner_sql.h"
+#include "schema/compare.h"
+#include "schema/expected_changes.h"
+#include "schema/flight_report.h"
+#include "schema/object_types.h"
+#include "schema/snapshot_store.h"
+#include "verify/verify_common.h"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/acl.h"
+}
+
+using namespace mg;
+
+namespace {
+
+struct Preflight {
+    const char *label;
+    const char *taken_at;
+    int64 schema_snapshot_id;
+    bool has_audit_id;
+    int64 audit_id;
+};
+
+int run_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, bool read_only)
+{
+    int rc = 0;
+    as_extension_owner([&] { rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0); });
+    return rc;
+}
+
+Preflight load_preflight(const char *label)
+{
+    Oid types[1] = {TEXTOID};
+    Datum values[1] = {CStringGetTextDatum(label)};
+    int rc = run_as_owner("SELECT label, to_char(taken_at, 'YYYY-MM-DD HH24:MI:SS'), schema_snapshot_id, ddl_log_last_id "
+                          "  FROM migrate_guard.preflights WHERE label = $1",
+                          1, types, values, nullptr, true);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "migrate_guard: could not read preflights: %s", SPI_result_code_string(rc));
+    if (SPI_processed == 0)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                        errmsg("migrate_guard: no preflight labelled \"%s\"", label),
+                        errhint("SELECT label, taken_at FROM migrate_guard.preflights lists them; "
+                                "migrate_guard.preflight('%s') takes one.", label)));
+    bool isnull;
+    Preflight p;
+    p.label = spi_text(0, 1);
+    p.taken_at = spi_text(0, 2);
+    p.schema_snapshot_id = DatumGetInt64(spi_datum(0, 3, &isnull));
+    Datum audit = spi_datum(0, 4, &isnull);
+    p.has_audit_id = !isnull;
+    p.audit_id = isnull ? 0 : DatumGetInt64(audit);
+    return p;
+}
+
+/* schema.table as regclass would print it, for a parsed name (schema given) */
+const char *qualified(const char *schema, const char *table)
+{
+    return psprintf("%s.%s", quote_identifier(schema), quote_identifier(table));
+}
+
+/* The expectation for a table of the comparison, or nullptr. */
+RowExpectation *expectation_for(RowExpectation *exps, int n, const char *table)
+{
+    for (int i = 0; i < n; i++)
+        if (exps[i].table != nullptr && strcmp(exps[i].table, table) == 0)
+            return &exps[i];
+    return nullptr;
+}
+
+/*
+ * Resolves each expectation's name: schema.table as given; a bare table
+ * name in the first schema of search_path where the database or the
+ * comparison (`tables`, n) has it.
+ */
+void resolve_expectations(RowExpectation *exps, int nexps, char **tables, int ntables)
+{
+    List *path = fetch_search_path(false);
+    for (int i = 0; i < nexps; i++) {
+        RowExpectation &e = exps[i];
+        if (list_length(e.name) == 2) {
+            e.table = qualified(static_cast<char *>(linitial(e.name)), static_cast<char *>(lsecond(e.name)));
+            continue;
+        }
+        const char *rel = static_cast<char *>(linitial(e.name));
+        ListCell *lc;
+        foreach (lc, path) {
+            char *schema = get_namespace_name(lfirst_oid(lc));
+            if (schema == nullptr)
+                continue;
+            const char *candidate = qualified(schema, rel);
+            bool found = OidIsValid(get_relname_relid(rel, lfirst_oid(lc)));
+            for (int t = 0; !found && t < ntables; t++)
+                found = strcmp(tables[t], candidate) == 0;
+            if (found) {
+                e.table = candidate;
+                break;
+            }
+        }
+    }
+}
+
+void check_row_counts(Report *r, const char *label, RowExpectation *exps, int nexps)
+{
+    int summary = report_add(r, "row counts", Status::pass, nullptr);
+    Oid types[1] = {TEXTOID};
+    Datum values[1] = {CStringGetTextDatum(label)};
+    int rc = spi_exec("SELECT table_name, before_count, after_count, delta, status "
+                      "  FROM migrate_guard.compare_row_counts($1)",
+                      1, types, values, nullptr, true);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "migrate_guard: compare_row_counts failed: %s", SPI_result_code_string(rc));
+    SPITupleTable *tab = SPI_tuptable;
+    int n = static_cast<int>(SPI_processed);
+    char **names = static_cast<char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; i++)
+        names[i] = SPI_getvalue(tab->vals[i], tab->tupdesc, 1);
+    resolve_expectations(exps, nexps, names, n);
+
+    int same = 0, changed = 0, added = 0, removed = 0, skipped = 0;
+    Status overall = Status::pass;
+    for (int i = 0; i < n; i++) {
+        HeapTuple tup = tab->vals[i];
+        const char *table = names[i];
+        const char *before = SPI_getvalue(tup, tab->tupdesc, 2);
+        const char *after = SPI_getvalue(tup, tab->tupdesc, 3);
+        const char *delta_text = SPI_getvalue(tup, tab->tupdesc, 4);
+        const char *status = SPI_getvalue(tup, tab->tupdesc, 5);
+        bool isnull;
+        Datum dd = SPI_getbinval(tup, tab->tupdesc, 4, &isnull);
+        int64 delta = isnull ? 0 : DatumGetInt64(dd);
+        RowExpectation *e = expectation_for(exps, nexps, table);
+        if (e != nullptr)
+            e->matched = true;
+        const char *expected = e ? psprintf("; expected %s", e->text) : "";
+        Status s = Status::pass;
+        const char *detail = nullptr;
+        if (strcmp(status, "SKIPPED") == 0) {
+            skipped++;
+            s = e && e->any ? Status::pass : Status::warn;
+            detail = psprintf("could not be counted (before %s, after %s)%s", before ? before : "unknown",
+                              after ? after : "unknown", expected);
+        } else if (strcmp(status, "REMOVED") == 0) {
+            removed++;
+            s = e && expectation_allows(*e, true, 0) ? Status::pass : Status::fail;
+            detail = psprintf("table disappeared (it had %s rows)%s", before ? before : "?", expected);
+        } else if (strcmp(status, "ADDED") == 0) {
+            added++;
+            s = !e || expectation_allows(*e, false, delta) ? Status::pass : Status::fail;
+            detail = psprintf("new table, %s rows%s", after ? after : "?", expected);
+        } else {
+            bool is_same = strcmp(status, "SAME") == 0;
+            same += is_same;
+            changed += !is_same;
+            s = e ? (expectation_allows(*e, false, delta) ? Status::pass : Status::fail)
+                  : (delta < 0 ? Status::fail : Status::pass);
+            if (!is_same || e != nullptr)
+                detail = psprintf("%s -> %s rows (%s%s)%s", before, after, delta > 0 ? "+" : "", delta_text,
+                                  expected);
+        }
+        overall = worst(overall, s);
+        if (detail != nullptr)
+            report_add(r, psprintf("row count: %s", table), s, detail);
+    }
+    for (int i = 0; i < nexps; i++)
+        if (!exps[i].matched) {
+            overall = worst(overall, Status::warn);
+            report_add(r, psprintf("row count: %s", exps[i].table ? exps[i].table : exps[i].key), Status::warn,
+                       psprintf("expected_row_changes names \"%s\", a table in neither the preflight's snapshot nor "
+                                "the database",
+                                exps[i].key));
+        }
+    Report::Row &row = r->rows[summary];
+    row.status = overall;
+    row.detail = psprintf("%d tables: %d unchanged, %d changed, %d added, %d removed, %d not counted", n, same,
+                          changed, added, removed, skipped);
+}
+
+/* Is this schema difference a table (or a child of one) whose removal expected_row_changes allows? */
+bool removal_expected(const Difference &d, RowExpectation *exps, int nexps)
+{
+    if (strcmp(d.change, "REMOVED") != 0 || strcmp(object_type_name(d.rank), "table") != 0)
+        return false;
+    RowExpectation *e = expectation_for(exps, nexps, d.identity);
+    return e != nullptr && (e->removed || e->any);
+}
+
+void check_schema(Report *r, const Preflight &p, RowExpectation *exps, int nexps)
+{
+    int summary = report_add(r, "schema", Status::pass, nullptr);
+    StoredSnapshot snap = load_schema_snapshot_by_id(p.schema_snapshot_id);
+    DifferenceList diffs = compare_exports(snap.export_, export_live_like(snap.export_));
+    int danger = 0, warn = 0, info = 0, excused = 0;
+    Status overall = Status::pass;
+    for (int i = 0; i < diffs.count; i++) {
+        const Difference &d = diffs.items[i];
+        bool expected = removal_expected(d, exps, nexps);
+        Status s = strcmp(d.severity, "danger") == 0 ? Status::fail
+                   : strcmp(d.severity, "warn") == 0 ? Status::warn
+                                                     : Status::pass;
+        danger += s == Status::fail;
+        warn += s == Status::warn;
+        info += s == Status::pass;
+        if (expected) {
+            excused += s != Status::pass;
+            s = Status::pass;
+        }
+        overall = worst(overall, s);
+        const char *what = d.attribute
+                               ? psprintf("%s %s: %s -> %s", d.change, d.attribute, d.before ? d.before : "(none)",
+                                          d.after ? d.after : "(none)")
+                               : d.change;
+        report_add(r, psprintf("schema: %s %s", object_type_name(d.rank), d.identity), s,
+                   psprintf("%s (%s%s)", what, d.severity, expected ? ", expected: removed" : ""));
+    }
+    Report::Row &row = r->rows[summary];
+    row.status = overall;
+    row.detail = diffs.count == 0
+                     ? psprintf("no change since the preflight (%d objects)", snap.export_.count)
+                     : psprintf("%d change%s since the preflight: %d danger, %d warn, %d info%s", diffs.count,
+                                diffs.count == 1 ? "" : "s", danger,
+                                warn, info, excused > 0 ? psprintf(" (%d expected by expected_row_changes)", excused) : "");
+}
+
+void check_ddl_log(Report *r, const Preflight &p)
+{
+    int summary = report_add(r, "ddl log", Status::pass, nullptr);
+    Oid types[1] = {INT8OID};
+    Datum values[1] = {Int64GetDatum(p.audit_id)};
+    int rc = run_as_owner("SELECT command_tag, coalesce(object_identity, ''), session_role::text, "
+                          "       to_char(logged_at, 'YYYY-MM-DD HH24:MI:SS'), "
+                          "       coalesce(statement, ''), rule, overridden, coalesce(object_type, '') "
+                          "  FROM migrate_guard.ddl_log WHERE id > $1 ORDER BY id",
+                          1, types, values, nullptr, true);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "migrate_guard: could not read the audit log: %s", SPI_result_code_string(rc));
+    int n = static_cast<int>(SPI_processed);
+    Report::Row *row = &r->rows[summary];
+    Oid log = get_relname_relid("ddl_log", get_namespace_oid("migrate_guard", false));
+    if (!OidIsValid(log) || pg_class_aclcheck(log, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
+        row->status = n > 0 ? Status::warn : Status::pass;
+        row->detail = psprintf("%d DDL command%s logged since the preflight; you may not read migrate_guard.ddl_log "
+                               "to list them (members of the admin role may)",
+                               n, n == 1 ? "" : "s");
+        return;
+    }
+    Status overall = Status::pass;
+    int guarded = 0;
+    for (int i = 0; i < n; i++) {
+        const char *rule = spi_text(i, 6);
+        bool isnull;
+        bool overridden = DatumGetBool(spi_datum(i, 7, &isnull));
+        Status s = rule != nullptr ? Status::warn : Status::pass;
+        guarded += rule != nullptr;
+        overall = worst(overall, s);
+        const char *statement = spi_text(i, 5);
+        const char *tag = spi_text(i, 1);
+        const char *identity = spi_text(i, 2);
+        const char *type = spi_text(i, 8);
+        /* the object's type when the command is about another kind (a policy dropped by DROP TABLE) */
+        size_t tl = strlen(tag), yl = strlen(type);
+        bool tag_names_type = yl == 0 || (tl >= yl && pg_strcasecmp(tag + tl - yl, type) == 0);
+        report_add(r,
+                   psprintf("ddl: %s%s%s%s%s", tag, tag_names_type ? "" : " ", tag_names_type ? "" : type,
+                            *identity ? " " : "", identity),
+                   s,
+                   psprintf("%s by %s%s: %s", spi_text(i, 4), spi_text(i, 3),
+                            rule ? psprintf(" (rule %s%s)", rule, overridden ? ", run under the flag" : "") : "",
+                            statement));
+    }
+    row = &r->rows[summary];
+    row->status = overall;
+    row->detail = psprintf("%d DDL command%s logged since the preflight (%s)%s", n, n == 1 ? "" : "s", p.taken_at,
+                           guarded > 0 ? psprintf(", %d matched a guard rule", guarded) : "");
+}
+
+} // namespace
+
+MG_SQL_FUNCTION(mg_postflight)
+{
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("migrate_guard: postflight needs the label of a preflight")));
+    const char *label = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    int nexps;
+    RowExpectation *exps = parse_row_expectations(PG_ARGISNULL(1) ? nullptr : PG_GETARG_JSONB_P(1), &nexps);
+    require_extension_here();
+    mg_init_materialized_srf(fcinfo);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+
+    spi_connect_or_fail();
+    Preflight p = load_preflight(label);
+    Report report;
+    report_init(&report);
+    check_row_counts(&report, p.label, exps, nexps);
+    check_schema(&report, p, exps, nexps);
+
+    /* the scope of the preflight */
+    Oid types[1] = {TEXTOID};
+    Datum values[1] = {CStringGetTextDatum(label)};
+    int rc = run_as_owner("SELECT schemas FROM migrate_guard.preflights WHERE label = $1", 1, types, values, nullptr,
+                          true);
+    bool isnull = true;
+    Datum scope = rc == SPI_OK_SELECT && SPI_processed == 1 ? spi_datum(0, 1, &isnull) : (Datum) 0;
+    ArrayType *schemas = isnull ? nullptr : DatumGetArrayTypePCopy(scope);
+    check_fk_rules(&report, schemas);
+    check_rls(&report, schemas);
+    check_ddl_log(&report, p);
+    report_emit(&report, rsinfo, psprintf("postflight \"%s\" (preflight at %s)", label, p.taken_at));
+    SPI_finish();
+    return (Datum) 0;
+}

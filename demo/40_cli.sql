@@ -74,9 +74,9 @@ CREATE INDEX invoices_amount_idx ON invoices (amount);
 
 \echo
 \echo '--- 6. Around the deployment on staging: preflight, the migration, postflight'
-\! "$MG_PG_BINDIR"/migrate_guard preflight --dsn dbname=cli_staging release-8; echo "exit status: $?"
+\! "$MG_PG_BINDIR"/migrate_guard preflight --dsn dbname=cli_staging release-8; echo "exit status: $?  (WARN exits 0; --strict makes it 1)"
 \! psql -X -q -d cli_staging -f demo/cli/release_8_fixed.sql
-\! "$MG_PG_BINDIR"/migrate_guard postflight --dsn dbname=cli_staging release-8; echo "exit status: $?  (WARN exits 0; --strict makes it 1)"
+\! "$MG_PG_BINDIR"/migrate_guard postflight --dsn dbname=cli_staging release-8; echo "exit status: $?"
 
 \echo
 \echo '--- 7. verify on production (FK rules + RLS): the drift fails it; --format json for scripts'

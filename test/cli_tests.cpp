@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -195,6 +196,14 @@ std::string json_field(const std::string &json, const std::string &path)
 
 class Cli : public ::testing::Test {
 protected:
+    // the files written for the runs (10 MB scripts among them) go with the suite
+    static void TearDownTestSuite()
+    {
+        std::error_code ec;
+        if (temp_dir() != "/tmp")
+            std::filesystem::remove_all(temp_dir(), ec);
+    }
+
     static void SetUpTestSuite()
     {
         Session su("dbname=postgres user=postgres");

@@ -37,6 +37,14 @@ catch blocks.  The rules, per function (a function's lambdas belong to it):
                 src/common/pinned_sql.h).
   version       PG_VERSION_NUM is tested only in src/common/compat.h.
 
+src/cli/ is the command-line client: a separate program on libpq that never
+runs inside the server (no longjmp there, so ordinary C++ with exceptions and
+RAII is right, and the rules above do not apply to it).  Its one rule:
+
+  client-pure   A file of src/cli/ includes no PostgreSQL server header and
+                nothing of the extension's folders (quoted includes are
+                "cli/..."), so it stays a pure libpq program.
+
 Exceptions are listed in ALLOW below, each with its reason.  Output:
 `file:line: [rule] message`; exit status 1 when anything is found.
 """
@@ -375,6 +383,26 @@ def check(sources, symbols):
     return problems
 
 
+CLIENT_DIR = "src/cli/"
+
+
+def check_client(sources, server_incdir):
+    """client-pure over the files of src/cli/ (see the docstring)."""
+    problems = []
+    for path, raw, _ in sources:
+        for m in re.finditer(r'(?m)^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]', raw):
+            quote, name = m.group(1), m.group(2)
+            if quote == '"' and not name.startswith("cli/"):
+                why = "includes \"%s\": the client includes only its own headers (\"cli/...\")" % name
+            elif quote == "<" and (name in ("postgres.h", "fmgr.h") or
+                                   (server_incdir and os.path.exists(os.path.join(server_incdir, name)))):
+                why = "includes the server header <%s>: the client is a pure libpq program" % name
+            else:
+                continue
+            problems.append(f"{path}:{line_of(raw, m.start())}: [client-pure] {why}")
+    return problems
+
+
 # Each snippet must make the rule in its key fire (the lint proves it can fail).
 SELF_TEST = {
     "owning-type": "void f(void)\n{\n    std::string s = \"x\";\n    char *p = (char *) palloc(1);\n}\n",
@@ -407,6 +435,12 @@ def self_test(symbols):
             failures.append(f"lint self-test: rule {rule} did not fire on its example")
     found = check([("src/probe/clean.cpp", SELF_TEST_CLEAN, strip(SELF_TEST_CLEAN))], symbols)
     failures += [f"lint self-test: false positive: {p}" for p in found]
+    bad_client = '#include "common/bridge.h"\n#include <postgres.h>\n'
+    if len(check_client([("src/cli/probe.cpp", bad_client, bad_client)], None)) != 2:
+        failures.append("lint self-test: rule client-pure did not fire on its example")
+    good_client = '#include "cli/options.h"\n#include <libpq-fe.h>\n#include <string>\n'
+    failures += [f"lint self-test: false positive: {p}"
+                 for p in check_client([("src/cli/clean.cpp", good_client, good_client)], None)]
     return failures
 
 
@@ -444,7 +478,17 @@ def main():
                     raw = fh.read()
                 sources.append((rel, raw, strip(raw)))
     sources.sort()
-    problems = self_test(symbols) + check(sources, symbols)
+    # the client (src/cli/) is not server code: the bridge rules do not apply
+    # to it, and would misfire as soon as it used a C library name the server
+    # headers also declare (malloc, free, getopt_long) next to a std::string;
+    # it gets its own rule instead
+    client = [src for src in sources if src[0].startswith(CLIENT_DIR)]
+    server = [src for src in sources if not src[0].startswith(CLIENT_DIR)]
+    try:
+        server_incdir = subprocess.check_output(["pg_config", "--includedir-server"], text=True).strip()
+    except (OSError, subprocess.CalledProcessError):
+        server_incdir = None
+    problems = self_test(symbols) + check(server, symbols) + check_client(client, server_incdir)
     for p in problems:
         print(p)
     nfiles = len(sources)

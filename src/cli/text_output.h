@@ -1,0 +1,24 @@
+// text_output.h — writing to stdout, and the small text helpers of the text format.
+#pragma once
+
+#include <string>
+
+namespace mgcli {
+
+// writes s to stdout (errors are checked once, at exit, by main.cpp). Control
+// characters other than newline and tab become '?', except colour sequences
+// (ESC [ digits;... m): a name or message from a file or the server cannot
+// move the cursor, retitle the terminal or rewrite earlier lines.
+void emit(const std::string &s);
+// every line after the first indented by `indent` (multi-line messages)
+std::string indent_continuation(const std::string &text, const std::string &indent);
+// s followed by spaces up to `width` characters (UTF-8 aware), then one space
+std::string pad(const std::string &s, size_t width);
+// the first line of s, cut to at most max characters ("..." when cut)
+std::string first_line(const std::string &s, size_t max);
+// number of characters (UTF-8 code points) in s
+size_t display_width(const std::string &s);
+// "n word" or "n words"
+std::string count(size_t n, const std::string &word);
+
+} // namespace mgcli

@@ -24,20 +24,6 @@ extern "C" {
 namespace mg::review {
 namespace {
 
-bool is_user_function(Oid funcid, void *)
-{
-    return funcid >= FirstNormalObjectId;
-}
-
-bool user_function_walker(Node *node, void *context)
-{
-    if (node == nullptr)
-        return false;
-    if (check_functions_in_node(node, is_user_function, context))
-        return true;
-    return expression_tree_walker(node, MG_WALKER(user_function_walker), context);
-}
-
 /* The first volatile function a raw (untransformed) expression names, looked up by name. */
 bool volatile_call_walker(Node *node, void *context)
 {
@@ -77,11 +63,6 @@ char *error_text(ErrorData *err)
 }
 
 } // namespace
-
-bool only_builtin_functions(Node *expr)
-{
-    return !user_function_walker(expr, nullptr);
-}
 
 ParseState *parse_state_for(Oid relid, Relation *rel_out)
 {

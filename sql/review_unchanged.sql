@@ -7,8 +7,9 @@
 -- Nor is any function defined in the database that PostgreSQL itself would
 -- call while only preparing a statement: IMMUTABLE and STABLE functions with
 -- constant arguments that the guard's classifier or the planner would fold, a
--- domain's CHECK reached through a literal, casts, operators, SQL functions
--- the planner would inline, index expressions relcache folds, CHECK probes.
+-- domain's CHECK reached through a literal or planned by the type cache,
+-- casts, operators, SQL functions the planner would inline, index expressions
+-- the relation cache folds, CHECK probes.
 --
 SET lock_timeout = '2s';
 CREATE TABLE hits(n int);
@@ -36,6 +37,7 @@ BEGIN RAISE NOTICE 'noisy_stable was called'; RETURN $1; END $$;
 CREATE FUNCTION noisy_check(int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN RAISE NOTICE 'noisy_check was called'; RETURN true; END $$;
 CREATE DOMAIN checked_int AS int CHECK (noisy_check(VALUE));
+CREATE DOMAIN folded_dom AS int CHECK (VALUE > noisy_immutable(0));
 CREATE FUNCTION noisy_eq(int, int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN RAISE NOTICE 'noisy_eq was called'; RETURN $1 = $2; END $$;
 CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, PROCEDURE = noisy_eq);
@@ -148,6 +150,8 @@ DELETE FROM items WHERE id > txid_current()::text::int;
 UPDATE moods SET c = '{5}' WHERE id = 1;
 ALTER TABLE moods ADD COLUMN d checked_int[] DEFAULT '{7}';
 ALTER TABLE moods ALTER COLUMN m TYPE int;
+ALTER TABLE moods ADD COLUMN e folded_dom;
+ALTER TABLE folded ALTER COLUMN v TYPE folded_dom;
 ALTER TABLE folded ALTER COLUMN v SET NOT NULL;
 ALTER TABLE items ADD CONSTRAINT k CHECK (noisy_immutable(1) = 1 AND v IS NOT NULL) NOT VALID;
 ALTER TABLE items VALIDATE CONSTRAINT k;

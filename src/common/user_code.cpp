@@ -3,9 +3,12 @@
 #include "common/user_code.h"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/transam.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "utils/fmgroids.h"
 }
 
@@ -46,6 +49,52 @@ bool not_builtin(Oid funcid, void *context)
     return true;
 }
 
+bool user_function_walker(Node *node, void *context);
+
+/*
+ * Calls fn(check expression) for each CHECK constraint of domain typid and of
+ * the domains under it, read from pg_constraint (not through the type cache,
+ * which plans the expressions when it loads them); stops when fn says so.
+ * NOT NULL of a domain counts as a constraint with no expression.
+ */
+template <typename Fn>
+bool any_domain_constraint(Oid typid, Fn &&fn)
+{
+    for (int depth = 0; depth < 100; depth++) {
+        HeapTuple tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+        if (!HeapTupleIsValid(tup))
+            return false;
+        Form_pg_type t = reinterpret_cast<Form_pg_type>(GETSTRUCT(tup));
+        bool is_domain = t->typtype == TYPTYPE_DOMAIN;
+        bool not_null = t->typnotnull;
+        Oid base = t->typbasetype;
+        ReleaseSysCache(tup);
+        if (!is_domain)
+            return false;
+        if (not_null && fn(nullptr))
+            return true;
+        Relation con = table_open(ConstraintRelationId, AccessShareLock);
+        ScanKeyData key;
+        ScanKeyInit(&key, Anum_pg_constraint_contypid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(typid));
+        SysScanDesc scan = systable_beginscan(con, ConstraintTypidIndexId, true, nullptr, 1, &key);
+        bool found = false;
+        HeapTuple ct;
+        while (!found && HeapTupleIsValid(ct = systable_getnext(scan))) {
+            if (reinterpret_cast<Form_pg_constraint>(GETSTRUCT(ct))->contype != CONSTRAINT_CHECK)
+                continue;
+            bool isnull;
+            Datum bin = heap_getattr(ct, Anum_pg_constraint_conbin, RelationGetDescr(con), &isnull);
+            found = !isnull && fn(static_cast<Node *>(stringToNode(TextDatumGetCString(bin))));
+        }
+        systable_endscan(scan);
+        table_close(con, AccessShareLock);
+        if (found)
+            return true;
+        typid = base;
+    }
+    return false;
+}
+
 bool user_function_walker(Node *node, void *context)
 {
     if (node == nullptr)
@@ -53,6 +102,11 @@ bool user_function_walker(Node *node, void *context)
     if (IsA(node, Query))
         return query_tree_walker(castNode(Query, node), MG_WALKER(user_function_walker), context, 0);
     if (check_functions_in_node(node, not_builtin, context))
+        return true;
+    /* the planner loads a domain's CHECK expressions (and plans them) when it meets a coercion to it */
+    if (IsA(node, CoerceToDomain) &&
+        any_domain_constraint(castNode(CoerceToDomain, node)->resulttype,
+                              [&](Node *check) { return check != nullptr && user_function_walker(check, context); }))
         return true;
     return expression_tree_walker(node, MG_WALKER(user_function_walker), context);
 }
@@ -115,6 +169,11 @@ void lower_at_transaction_end(XactEvent event, void *)
 bool is_builtin_function(Oid funcid)
 {
     return funcid < FirstNormalObjectId && !has_effects(funcid);
+}
+
+bool domain_has_constraints(Oid typid)
+{
+    return any_domain_constraint(typid, [](Node *) { return true; });
 }
 
 bool only_builtin_functions(Node *node)

@@ -45,10 +45,17 @@ bool is_builtin_function(Oid funcid);
 /*
  * Every function the node calls is built in (is_builtin_function): function
  * calls, operators, casts, type input/output of conversions (CoerceViaIO),
- * aggregates and window functions, in expressions and in whole queries (their
- * sub-queries, CTEs, range-table functions, VALUES lists, security quals).
+ * aggregates and window functions, the CHECK constraints of the domains it
+ * coerces to, in expressions and in whole queries (their sub-queries, CTEs,
+ * range-table functions, VALUES lists, security quals).
  */
 bool only_builtin_functions(Node *node);
+
+/*
+ * DomainHasConstraints() without the type cache, which plans (constant-folds)
+ * a domain's CHECK expressions when it loads them: read from the catalog.
+ */
+bool domain_has_constraints(Oid typid);
 
 /* The first function the node calls that is not built in (InvalidOid: none). */
 Oid first_user_function(Node *node);

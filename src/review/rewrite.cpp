@@ -116,7 +116,7 @@ RewriteDecision add_column_rewrite(Oid relid, ColumnDef *col)
         typid = typeTypeId(tup);
         ReleaseSysCache(tup);
     }
-    if (OidIsValid(typid) && DomainHasConstraints(typid))
+    if (OidIsValid(typid) && domain_has_constraints(typid))
         return decision(Rewrite::yes, psprintf("its type %s is a domain with constraints, checked in every existing row",
                                                format_type_be(typid)));
     if (def == nullptr || def->raw_expr == nullptr) {
@@ -230,9 +230,9 @@ RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptS
         parse_state_done(pstate, rel);
         if (!only_builtin_functions(coerced)) {
             result = Rewrite::yes;
-            why = psprintf("the conversion to %s calls a function defined in this database, so every stored value "
-                           "is converted",
-                           newtype);
+            why = psprintf("the conversion to %s calls %s, which is not built into PostgreSQL (directly or through a "
+                           "domain's CHECK), so every stored value is converted",
+                           newtype, user_function_text(coerced));
             return;
         }
         /* plan it as PostgreSQL does before deciding (length coercions simplify away here) */

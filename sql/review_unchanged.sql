@@ -147,6 +147,8 @@ DELETE FROM items WHERE noisy_stable(1) = 1 OR id = 1;
 DELETE FROM items WHERE 1 === 1;
 DELETE FROM items WHERE inlined(1) = 1;
 DELETE FROM items WHERE id > txid_current()::text::int;
+DELETE FROM items WHERE 5::folded_dom = 5;
+DELETE FROM items WHERE v::folded_dom > 5 OR id = id;
 UPDATE moods SET c = '{5}' WHERE id = 1;
 ALTER TABLE moods ADD COLUMN d checked_int[] DEFAULT '{7}';
 ALTER TABLE moods ALTER COLUMN m TYPE int;

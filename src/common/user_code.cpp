@@ -95,18 +95,24 @@ bool any_domain_constraint(Oid typid, Fn &&fn)
     return false;
 }
 
+/* The node itself (not its arguments) calls something not built in; context receives the function. */
+bool node_calls_non_builtin(Node *node, void *context)
+{
+    if (check_functions_in_node(node, not_builtin, context))
+        return true;
+    /* the planner loads a domain's CHECK expressions (and plans them) when it meets a coercion to it */
+    return IsA(node, CoerceToDomain) &&
+           any_domain_constraint(castNode(CoerceToDomain, node)->resulttype,
+                                 [&](Node *check) { return check != nullptr && user_function_walker(check, context); });
+}
+
 bool user_function_walker(Node *node, void *context)
 {
     if (node == nullptr)
         return false;
     if (IsA(node, Query))
         return query_tree_walker(castNode(Query, node), MG_WALKER(user_function_walker), context, 0);
-    if (check_functions_in_node(node, not_builtin, context))
-        return true;
-    /* the planner loads a domain's CHECK expressions (and plans them) when it meets a coercion to it */
-    if (IsA(node, CoerceToDomain) &&
-        any_domain_constraint(castNode(CoerceToDomain, node)->resulttype,
-                              [&](Node *check) { return check != nullptr && user_function_walker(check, context); }))
+    if (node_calls_non_builtin(node, context))
         return true;
     return expression_tree_walker(node, MG_WALKER(user_function_walker), context);
 }
@@ -174,6 +180,11 @@ bool is_builtin_function(Oid funcid)
 bool domain_has_constraints(Oid typid)
 {
     return any_domain_constraint(typid, [](Node *) { return true; });
+}
+
+bool calls_non_builtin_itself(Node *node)
+{
+    return node != nullptr && !IsA(node, Query) && node_calls_non_builtin(node, nullptr);
 }
 
 bool only_builtin_functions(Node *node)

@@ -57,6 +57,9 @@ bool only_builtin_functions(Node *node);
  */
 bool domain_has_constraints(Oid typid);
 
+/* Does the node itself (a call, an operator, a coercion to a domain; not its arguments) fail that test? */
+bool calls_non_builtin_itself(Node *node);
+
 /* The first function the node calls that is not built in (InvalidOid: none). */
 Oid first_user_function(Node *node);
 

@@ -178,11 +178,6 @@ Node *make_condition(bool references, Node *expr)
     return reinterpret_cast<Node *>(list_make2(kind, expr));
 }
 
-bool calls_non_builtin(Oid funcid, void *)
-{
-    return !is_builtin_function(funcid);
-}
-
 bool row_var_walker(Node *node, void *context)
 {
     if (node == nullptr)
@@ -202,15 +197,16 @@ struct StandIns {
 
 /*
  * Each call of a function that is not built in (operators, casts and type
- * conversions included) becomes something folding cannot see through: a call
- * that reads a column of the row becomes a column (of the call's type), any
- * other an unknown value (a parameter no execution binds).
+ * conversions included, and coercions to a domain whose CHECK calls one)
+ * becomes something folding cannot see through: a call that reads a column
+ * of the row becomes a column (of the call's type), any other an unknown
+ * value (a parameter no execution binds).
  */
 Node *stand_in(Node *node, void *context)
 {
     if (node == nullptr)
         return nullptr;
-    if (!IsA(node, Query) && check_functions_in_node(node, calls_non_builtin, nullptr)) {
+    if (calls_non_builtin_itself(node)) {
         Oid type = exprType(node);
         int32 typmod = exprTypmod(node);
         Oid collation = exprCollation(node);
@@ -218,7 +214,9 @@ Node *stand_in(Node *node, void *context)
         if (row_var_walker(node, &row))
             return reinterpret_cast<Node *>(makeVar(row->varno, row->varattno, type, typmod, collation, 0));
         StandIns *s = static_cast<StandIns *>(context);
-        if (!contain_mutable_functions(node)) {
+        if (IsA(node, CoerceToDomain)) {
+            /* never folded: a domain's constraints are checked when the statement runs */
+        } else if (!contain_mutable_functions(node)) {
             if (s->immutable_call == nullptr)
                 s->immutable_call = user_function_text(node);
         } else if (!contain_volatile_functions(node) && s->stable_call == nullptr) {

@@ -286,6 +286,11 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
                                    user_function_text(check))));
         with_pinned_search_path([&] {
             sql = check ? check_sql(p, check) : probe_sql(p);
+            /*
+             * With a row count the executor starts no parallel worker, so what
+             * the query calls (row-level security policies included) runs in
+             * this backend, behind the barrier against user code.
+             */
             if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
                 elog(ERROR, "probe query failed");
             found = SPI_processed > 0;

@@ -9,6 +9,9 @@
 # (callgrind; independent of the machine's load): the review's work in the
 # backend (beyond a connection running SELECT 1) plus the psql client, against
 # squawk's own binary.
+# Also the cost of the guard by volume in the review: 2,000 UPDATEs of the
+# existing tables reviewed with migrate_guard.max_rows_changed = 1000 (each
+# statement planned) against the limit off, wall clock and instructions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -64,6 +67,19 @@ cat >"$psql_script" <<EOF2
 SELECT * FROM migrate_guard.check_migration(:'m');
 EOF2
 
+# 2,000 UPDATEs of existing tables, half of them over a limit of 1,000 rows
+dml=$BASE/bench-review-dml.sql
+for r in $(seq 1 40); do
+  for t in $(seq 1 50); do echo "UPDATE t$t SET amount = amount + 1 WHERE id < $((t * 40));"; done
+done >"$dml"
+for limit in 0 1000; do
+  cat >"$BASE/bench-review-dml-$limit.psql" <<EOF2
+SET migrate_guard.max_rows_changed = $limit;
+\set m \`cat $dml\`
+SELECT count(*) FROM migrate_guard.check_migration(:'m');
+EOF2
+done
+
 # the psql program itself (/usr/bin/psql is Debian's Perl wrapper around it),
 # unaligned as a deploy pipeline reads it (-A), and in psql's default aligned
 # format (psql's own formatting of 2,000 rows then costs more than the review)
@@ -104,6 +120,13 @@ for p in $(seq 1 "$PAIRS"); do
     echo "  round $p: check_migration via psql -A ${a}s, via psql (aligned) ${c}s"
   fi
 done
+review_dml() { "$BINDIR/psql" -X -q -A -h "$BENCH_HOST" -p "$BENCH_PORT" -U postgres -d rbench -f "$BASE/bench-review-dml-$1.psql"; }
+review_dml 1000 >/dev/null
+declare -a off on
+for p in $(seq 1 "$PAIRS"); do
+  off+=("$(seconds review_dml 0)")
+  on+=("$(seconds review_dml 1000)")
+done
 mo=$(median "${ours[@]}"); mc=$(median "${aligned[@]}")
 if [ -n "$squawk" ]; then
   ms=$(median "${theirs[@]}")
@@ -114,11 +137,13 @@ else
   echo "review: check_migration (psql -A, connection included) on $count statements = ${mo}s; / 0.44 s (squawk, from the issue) = $(ratio "$mo" 0.44)  [target <= 0.5]"
 fi
 
+m0=$(median "${off[@]}"); m1=$(median "${on[@]}")
+echo "review: 2000 UPDATEs of existing tables, max_rows_changed = 1000 / off = $(ratio "$m1" "$m0")  [median ${m1}s vs ${m0}s, psql -A, connection included]"
+
 # ---- instructions -------------------------------------------------------------
 command -v valgrind >/dev/null || { echo "  (valgrind is not installed: no instruction counts)"; exit 0; }
-[ -n "$squawk" ] || exit 0
-native=$(find "$SQUAWK_DIR/node_modules" -path '*bin/squawk' -type f ! -path '*/squawk-cli/*' -print -quit)
-[ -n "$native" ] || exit 0
+native=""
+[ -n "$squawk" ] && native=$(find "$SQUAWK_DIR/node_modules" -path '*bin/squawk' -type f ! -path '*/squawk-cli/*' -print -quit)
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cg=$BASE/bench-review-cg
 rm -rf "$cg"; mkdir -p "$cg"; [ "$(id -u)" = 0 ] && chown postgres "$cg"
@@ -135,13 +160,20 @@ backend() { # psql script -> the backend's pid
 }
 pid_trivial=$(backend "$trivial")
 pid_review=$(backend "$psql_script")
+pid_dml0=$(backend "$BASE/bench-review-dml-0.psql")
+pid_dml1=$(backend "$BASE/bench-review-dml-1000.psql")
 valgrind --tool=callgrind --callgrind-out-file="$cg/psql.out" "$BINDIR/psql" -X -q -A -h "$cg" -p "$CGPORT" -U postgres \
   -d rbench -f "$psql_script" >/dev/null 2>"$cg/psql.err"
 as_pg "$BINDIR/pg_ctl" -D "$BENCH_HOST/data" -m fast -w stop >/dev/null
 sleep 2
-valgrind --tool=callgrind --callgrind-out-file="$cg/squawk.out" "$native" "$migration" >/dev/null 2>"$cg/squawk.err" || true
 summary() { awk '/^summary:/ {print $2}' "$1"; }
-server=$(( $(summary "$cg/backend.$pid_review") - $(summary "$cg/backend.$pid_trivial") ))
+base=$(summary "$cg/backend.$pid_trivial")
+dml0=$(( $(summary "$cg/backend.$pid_dml0") - base ))
+dml1=$(( $(summary "$cg/backend.$pid_dml1") - base ))
+echo "review: instructions in the backend, 2000 UPDATEs with max_rows_changed = 1000 / off = $(ratio "$dml1" "$dml0")  [$dml1 vs $dml0; $(( (dml1 - dml0) / 2000 )) more per statement]"
+[ -n "$native" ] || exit 0
+valgrind --tool=callgrind --callgrind-out-file="$cg/squawk.out" "$native" "$migration" >/dev/null 2>"$cg/squawk.err" || true
+server=$(( $(summary "$cg/backend.$pid_review") - base ))
 client=$(summary "$cg/psql.out")
 sq=$(summary "$cg/squawk.out")
 echo "review: instructions, review in the backend + psql -A / squawk's binary = $(ratio $((server + client)) "$sq")  [$server + $client vs $sq]"

@@ -73,3 +73,15 @@ SELECT count(*) AS customers_with_a_plan FROM customers WHERE plan_id IS NOT NUL
 \echo '--- 8. And the guard''s rules are in the review too: a later migration that drops the plans'
 SELECT statement_no AS "#", rule, severity, message FROM migrate_guard.check_migration('DROP TABLE plans CASCADE');
 SELECT migrate_guard.migration_verdict('DROP TABLE plans CASCADE');
+
+\echo
+\echo '--- 9. Production limits the rows one statement may change (the guard by volume): the review estimates'
+\echo '---    each DELETE/UPDATE with the planner and says which ones the guard would stop, with the batched recipe'
+SET migrate_guard.max_rows_changed = 10000;   -- in production: ALTER DATABASE ... SET
+\x on
+SELECT statement_no AS "#", statement, rule, severity, message, hint FROM migrate_guard.check_migration($mig$
+UPDATE orders SET total_cents = total_cents + 1 WHERE customer_id > 1000;
+DELETE FROM orders WHERE customer_id = 42;
+$mig$);
+\x off
+RESET migrate_guard.max_rows_changed;

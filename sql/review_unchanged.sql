@@ -4,6 +4,12 @@
 -- statistics, the audit log, the refusal ring); no transaction id is assigned
 -- (nothing written); no lock is left behind; no function a statement names
 -- is called (defaults, USING, WHERE, index expressions); no sequence moves.
+-- Nor is any function defined in the database that PostgreSQL itself would
+-- call while only preparing a statement: IMMUTABLE and STABLE functions with
+-- constant arguments that the guard's classifier or the planner would fold, a
+-- domain's CHECK reached through a literal or planned by the type cache,
+-- casts, operators, SQL functions the planner would inline, index expressions
+-- the relation cache folds, CHECK probes.
 --
 SET lock_timeout = '2s';
 CREATE TABLE hits(n int);
@@ -25,6 +31,27 @@ CREATE TABLE item_refs(id int, item_id int);
 INSERT INTO item_refs SELECT g, g FROM generate_series(1, 100) g;
 CREATE MATERIALIZED VIEW item_tags AS SELECT DISTINCT tag FROM items;
 CREATE POLICY items_all ON items USING (true);
+-- user code PostgreSQL calls while it only prepares a statement (each leaves a NOTICE when called)
+CREATE FUNCTION noisy_stable(int) RETURNS int LANGUAGE plpgsql STABLE AS $$
+BEGIN RAISE NOTICE 'noisy_stable was called'; RETURN $1; END $$;
+CREATE FUNCTION noisy_check(int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN RAISE NOTICE 'noisy_check was called'; RETURN true; END $$;
+CREATE DOMAIN checked_int AS int CHECK (noisy_check(VALUE));
+CREATE DOMAIN folded_dom AS int CHECK (VALUE > noisy_immutable(0));
+CREATE FUNCTION noisy_eq(int, int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN RAISE NOTICE 'noisy_eq was called'; RETURN $1 = $2; END $$;
+CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, PROCEDURE = noisy_eq);
+CREATE FUNCTION inlined(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 + noisy_immutable(0)';
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE FUNCTION mood_num(mood) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT noisy_immutable(1) + 0';
+CREATE CAST (mood AS int) WITH FUNCTION mood_num(mood) AS ASSIGNMENT;
+CREATE TABLE moods(id int, m mood, c checked_int[]);
+INSERT INTO moods SELECT g, 'sad' FROM generate_series(1, 100) g;
+CREATE TABLE folded(id int, v int);
+INSERT INTO folded SELECT g, g FROM generate_series(1, 100) g;
+-- creating them calls the function (once: the constant call is folded)
+ALTER TABLE folded ADD CONSTRAINT folded_v CHECK (noisy_immutable(1) = 1 AND v IS NOT NULL);
+CREATE INDEX folded_expr ON folded ((v + noisy_immutable(1)));
 VACUUM ANALYZE;
 
 -- everything a review could disturb, as one digest
@@ -112,15 +139,48 @@ GRANT ALL ON items TO PUBLIC;
 ALTER SEQUENCE ids RESTART WITH 1000;
 SELECT setval('ids', 5000);
 $mig$);
+-- what PostgreSQL would evaluate while preparing these (with migrate_guard.max_rows_changed set: planned too)
+INSERT INTO scripts VALUES ('user code', $mig$
+DELETE FROM items WHERE noisy_immutable(1) = 1;
+DELETE FROM items WHERE noisy_immutable(1) = 1 OR id = id;
+DELETE FROM items WHERE noisy_stable(1) = 1 OR id = 1;
+DELETE FROM items WHERE 1 === 1;
+DELETE FROM items WHERE inlined(1) = 1;
+DELETE FROM items WHERE id > txid_current()::text::int;
+DELETE FROM items WHERE 5::folded_dom = 5;
+DELETE FROM items WHERE v::folded_dom > 5 OR id = id;
+UPDATE moods SET c = '{5}' WHERE id = 1;
+ALTER TABLE moods ADD COLUMN d checked_int[] DEFAULT '{7}';
+ALTER TABLE moods ALTER COLUMN m TYPE int;
+ALTER TABLE moods ADD COLUMN e folded_dom;
+ALTER TABLE folded ALTER COLUMN v TYPE folded_dom;
+ALTER TABLE folded ALTER COLUMN v SET NOT NULL;
+ALTER TABLE items ADD CONSTRAINT k CHECK (noisy_immutable(1) = 1 AND v IS NOT NULL) NOT VALID;
+ALTER TABLE items VALIDATE CONSTRAINT k;
+ALTER TABLE items ALTER COLUMN v SET NOT NULL;
+CREATE INDEX ON items ((v + noisy_immutable(1)));
+CREATE INDEX ON items (v) WHERE noisy_immutable(1) = 1;
+DELETE FROM folded WHERE id > 0;
+DELETE FROM items WHERE v > noisy_immutable(1);
+$mig$);
 
+-- a new session: nothing cached (the relcache folds folded_expr's expression when a query first plans on folded)
+\c
+SET lock_timeout = '2s';
 SELECT pg_catalog.pg_stat_force_next_flush();
 SELECT db_digest() AS before \gset
 
--- every review inside one transaction: afterwards no transaction id, no lock, same digest
+-- every review inside one transaction: afterwards no transaction id, no lock, same digest, no NOTICE
 BEGIN;
+SET LOCAL migrate_guard.max_rows_changed = 10;
 SELECT count(*) > 30 AS reviewed, count(*) FILTER (WHERE severity = 'blocked') > 0 AS found_blocked
   FROM scripts, migrate_guard.check_migration(body);
-SELECT migrate_guard.migration_verdict(body) FROM scripts;
+SELECT name, migrate_guard.migration_verdict(body) FROM scripts ORDER BY name;
+-- what the review says of what it could not evaluate
+SELECT c.statement_no, c.rule, c.severity, c.message
+  FROM scripts, migrate_guard.check_migration(body) c
+ WHERE name = 'user code' AND c.rule IS DISTINCT FROM 'missing_lock_timeout'
+ ORDER BY 1, 2;
 -- the data probes read (as the caller, read-only): run them too, with a CHECK that calls nothing
 SELECT count(*) FILTER (WHERE rule LIKE '%violation') > 0 AS probed
   FROM migrate_guard.check_migration($mig$
@@ -129,6 +189,11 @@ ALTER TABLE items ALTER COLUMN tag SET NOT NULL;
 ALTER TABLE item_refs ADD FOREIGN KEY (item_id) REFERENCES items;
 ALTER TABLE items ADD CONSTRAINT items_v_check CHECK (v > 0);
 $mig$, probe => true);
+-- a CHECK probe whose expression calls user code (or a built-in with effects) is skipped
+SELECT rule, severity, message FROM migrate_guard.check_migration($mig$
+ALTER TABLE items ADD CONSTRAINT items_v_check CHECK (noisy_immutable(v) > 0);
+ALTER TABLE items ADD CONSTRAINT items_x_check CHECK (txid_current() > 0);
+$mig$, probe => true) WHERE rule = 'check_violation';
 SELECT pg_catalog.pg_current_xact_id_if_assigned() IS NULL AS nothing_written;
 SELECT locktype, relation::regclass, mode FROM pg_catalog.pg_locks
  WHERE pid = pg_catalog.pg_backend_pid() AND locktype NOT IN ('virtualxid')
@@ -139,6 +204,16 @@ SELECT pg_catalog.pg_stat_force_next_flush();
 SELECT pg_catalog.pg_stat_clear_snapshot();
 SELECT db_digest() = :'before' AS unchanged, (SELECT n FROM hits) AS function_calls,
        (SELECT last_value FROM ids) AS sequence_value;
+
+-- the barrier goes with the review: user code runs again right after, also after a review that was cancelled
+SELECT noisy_immutable(7) AS called_after_review;
+BEGIN;
+SAVEPOINT before_review;
+SET LOCAL statement_timeout = '1s';
+SELECT count(*) FROM migrate_guard.check_migration(repeat('DELETE FROM items WHERE noisy_immutable(1) = 1; ', 200000));
+ROLLBACK TO before_review;
+SELECT noisy_immutable(8) AS called_after_cancel;
+COMMIT;
 
 -- the review also works where nothing may be written at all
 BEGIN TRANSACTION READ ONLY;

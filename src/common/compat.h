@@ -107,11 +107,16 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #define MG_HAVE_SET_ACCESS_METHOD (PG_VERSION_NUM >= 150000)
 #define MG_HAVE_SET_EXPRESSION (PG_VERSION_NUM >= 170000)
 
-/* Tree walkers: 16 gave the callback a prototype (C++ needs the cast before). */
+/* Tree walkers and mutators: 16 gave the callback a prototype (C++ needs the cast before). */
 #if PG_VERSION_NUM >= 160000
 #define MG_WALKER(fn) (fn)
 #else
 #define MG_WALKER(fn) reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(fn))
+#endif
+#if PG_VERSION_NUM >= 160000
+#define MG_MUTATOR(fn) (fn)
+#else
+#define MG_MUTATOR(fn) reinterpret_cast<Node *(*)()>(reinterpret_cast<void (*)()>(fn))
 #endif
 
 /* The GUC table: 16 made get_guc_variables() return its length. */

@@ -28,6 +28,14 @@
  *                       in ExecutorStart on every relation the plan modifies
  *                       (dml_check.h).  Writes of sequences (setval, nextval)
  *                       are judged when called (seq_guard.h).
+ *
+ * While the user-code barrier is raised (a migration review runs,
+ * common/user_code.h) the classifiers evaluate nothing that is not built in:
+ * a WHERE clause is constant-folded with each call of such a function
+ * replaced by an unknown value, a type conversion that calls one is not
+ * planned.  A match that then depends on what such a function would return
+ * says so (Match.unevaluated).  Enforcement is unchanged: there the planner
+ * folds the same expressions anyway.
  */
 #pragma once
 
@@ -37,9 +45,10 @@ namespace mg {
 
 struct Match {
     Rule rule;
-    char *object; /* identity of the object, as the refusal names it */
-    Oid relid;    /* the relation the rule is about, if any */
-    char *detail; /* DETAIL of a refusal when not the rule's own text (nullptr) */
+    char *object;      /* identity of the object, as the refusal names it */
+    Oid relid;         /* the relation the rule is about, if any */
+    char *detail;      /* DETAIL of a refusal when not the rule's own text (nullptr) */
+    char *unevaluated; /* the match depends on what this function (not evaluated) returns; nullptr: it does not */
 };
 
 /* ---- utility statements (raw parse trees, as ProcessUtility receives them) ---- */
@@ -90,10 +99,11 @@ bool query_may_match(const Query *query);
  * (Const bool must_fold_to_true, expression); see classify_dml.cpp.
  */
 struct DmlCandidate {
-    CmdType command; /* CMD_DELETE, CMD_UPDATE or CMD_MERGE */
-    Oid relid;       /* the target named by the statement */
-    Rule rule;       /* delete_without_where or update_without_where */
+    CmdType command;   /* CMD_DELETE, CMD_UPDATE or CMD_MERGE */
+    Oid relid;         /* the target named by the statement */
+    Rule rule;         /* delete_without_where or update_without_where */
     List *conditions;
+    char *unevaluated; /* barrier raised: it hangs on what this function returns (see above) */
 };
 List *dml_candidates(Query *query);
 bool conditions_hold(List *conditions, ParamListInfo params);
@@ -103,6 +113,8 @@ bool conditions_hold(List *conditions, ParamListInfo params);
  * inheritance children): guard_tamper for a write to a protected relation,
  * delete/update_without_where.  params: the values of $n (nullptr: unknown;
  * a WHERE that references no column of the target then still counts as none).
+ * With the barrier raised, a candidate that hangs on a function not
+ * evaluated matches, with Match.unevaluated naming the function.
  */
 List *classify_query(Query *query, ParamListInfo params = nullptr);
 

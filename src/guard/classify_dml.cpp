@@ -16,8 +16,15 @@
  * executes: a condition whose answer depends on them is kept as a
  * DmlCandidate condition and decided by conditions_hold() with the values of
  * each execution (dml_check.cpp).
+ *
+ * A migration review (user-code barrier raised, common/user_code.h) must not
+ * call the functions the folding would call: each call of a function that is
+ * not built in stands in as a column (when it reads the row) or as an
+ * unknown value, and a candidate whose answer hangs on one the guard would
+ * fold names it (DmlCandidate.unevaluated).
  */
 #include "common/bridge.h"
+#include "common/user_code.h"
 #include "guard/classify.h"
 #include "guard/exemptions.h"
 #include "guard/ext_objects.h"
@@ -171,34 +178,102 @@ Node *make_condition(bool references, Node *expr)
     return reinterpret_cast<Node *>(list_make2(kind, expr));
 }
 
+bool row_var_walker(Node *node, void *context)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Var) && castNode(Var, node)->varlevelsup == 0) {
+        *static_cast<Var **>(context) = castNode(Var, node);
+        return true;
+    }
+    return expression_tree_walker(node, MG_WALKER(row_var_walker), context); /* sub-queries: not entered */
+}
+
+/* The calls replaced by stand_in(), by how the guard could fold them when the statement runs. */
+struct StandIns {
+    char *immutable_call; /* the planner folds it when its arguments are constants */
+    char *stable_call;    /* conditions_hold() folds it with the parameters of an execution */
+};
+
+/*
+ * Each call of a function that is not built in (operators, casts and type
+ * conversions included, and coercions to a domain whose CHECK calls one)
+ * becomes something folding cannot see through: a call that reads a column
+ * of the row becomes a column (of the call's type), any other an unknown
+ * value (a parameter no execution binds).
+ */
+Node *stand_in(Node *node, void *context)
+{
+    if (node == nullptr)
+        return nullptr;
+    if (calls_non_builtin_itself(node)) {
+        Oid type = exprType(node);
+        int32 typmod = exprTypmod(node);
+        Oid collation = exprCollation(node);
+        Var *row = nullptr;
+        if (row_var_walker(node, &row))
+            return reinterpret_cast<Node *>(makeVar(row->varno, row->varattno, type, typmod, collation, 0));
+        StandIns *s = static_cast<StandIns *>(context);
+        if (IsA(node, CoerceToDomain)) {
+            /* never folded: a domain's constraints are checked when the statement runs */
+        } else if (!contain_mutable_functions(node)) {
+            if (s->immutable_call == nullptr)
+                s->immutable_call = user_function_text(node);
+        } else if (!contain_volatile_functions(node) && s->stable_call == nullptr) {
+            s->stable_call = user_function_text(node);
+        }
+        Param *p = makeNode(Param);
+        p->paramkind = PARAM_EXTERN;
+        p->paramid = 0; /* never bound */
+        p->paramtype = type;
+        p->paramtypmod = typmod;
+        p->paramcollid = collation;
+        p->location = -1;
+        return reinterpret_cast<Node *>(p);
+    }
+    return expression_tree_mutator(node, MG_MUTATOR(stand_in), context);
+}
+
 enum class Restricts { never, always, depends };
 
 /*
  * Does this WHERE (or MERGE ON / WHEN condition) let every row through?
  * never: it restricts; always: it does not; depends: on the parameters of
  * the execution (*condition receives what conditions_hold() evaluates).
+ * Barrier raised: *unevaluated names a function not evaluated whose result
+ * the answer hangs on.
  */
-Restricts lets_every_row_through(Node *quals, Index target, Index source, Node **condition)
+Restricts lets_every_row_through(Node *quals, Index target, Index source, Node **condition, char **unevaluated)
 {
     *condition = nullptr;
+    *unevaluated = nullptr;
     if (quals == nullptr)
         return Restricts::always;
     bool references = references_target(quals, target, source);
     if (references && cannot_be_constant(quals))
         return Restricts::never;
-    Node *folded = eval_const_expressions(nullptr, copy_node(quals));
+    Node *expr = copy_node(quals);
+    StandIns stand_ins = {nullptr, nullptr};
+    if (user_code_barrier_raised() && !only_builtin_functions(expr))
+        expr = stand_in(expr, &stand_ins);
+    Node *folded = eval_const_expressions(nullptr, expr);
     if (is_const_bool(folded, false))
         return Restricts::never; /* WHERE false: nothing at all */
     if (is_const_bool(folded, true))
         return Restricts::always;
     if (!references) {
-        /* all-or-nothing: only parameters that fold it to false spare it */
+        /* all-or-nothing: only a fold to false (when planned, or with the parameters) spares it */
+        *unevaluated = stand_ins.immutable_call;
+        if (*unevaluated == nullptr && has_extern_param_walker(quals, nullptr))
+            *unevaluated = stand_ins.stable_call;
         if (!has_extern_param_walker(folded, nullptr))
             return Restricts::always;
         *condition = make_condition(false, folded);
         return Restricts::depends;
     }
     if (has_extern_param_walker(folded, nullptr) || contain_mutable_functions(folded)) {
+        /* a fold to true lets every row through */
+        *unevaluated = stand_ins.immutable_call ? stand_ins.immutable_call : stand_ins.stable_call;
         *condition = make_condition(true, folded);
         return Restricts::depends;
     }
@@ -225,6 +300,7 @@ DmlCandidate *make_candidate(CmdType cmd, Oid relid, Rule rule)
     c->relid = relid;
     c->rule = rule;
     c->conditions = NIL;
+    c->unevaluated = nullptr;
     return c;
 }
 
@@ -243,21 +319,25 @@ List *candidates_of(Query *q, List *out)
     Index target = static_cast<Index>(q->resultRelation);
     Index source = view_rows_source(q, target);
     Node *cond = nullptr;
+    char *unevaluated = nullptr;
     if (q->commandType == CMD_DELETE || q->commandType == CMD_UPDATE) {
-        Restricts r = lets_every_row_through(q->jointree ? q->jointree->quals : nullptr, target, source, &cond);
+        Restricts r =
+            lets_every_row_through(q->jointree ? q->jointree->quals : nullptr, target, source, &cond, &unevaluated);
         if (r == Restricts::never)
             return out;
         DmlCandidate *c = make_candidate(q->commandType, relid, rule_for(q->commandType));
         if (cond != nullptr)
             c->conditions = list_make1(cond);
+        c->unevaluated = unevaluated;
         return lappend(out, c);
     }
 #if MG_HAVE_MERGE
     if (q->commandType == CMD_MERGE) {
-        Restricts on = lets_every_row_through(MG_MERGE_ON_QUALS(q), target, source, &cond);
+        Restricts on = lets_every_row_through(MG_MERGE_ON_QUALS(q), target, source, &cond, &unevaluated);
         if (on == Restricts::never)
             return out;
         Node *on_cond = cond;
+        char *on_unevaluated = unevaluated;
         bool seen[2] = {false, false};
         foreach (lc, q->mergeActionList) {
             MergeAction *action = lfirst_node(MergeAction, lc);
@@ -265,14 +345,16 @@ List *candidates_of(Query *q, List *out)
                 continue;
             int k = action->commandType == CMD_DELETE ? 0 : 1;
             Node *act_cond = nullptr;
-            if (seen[k] || lets_every_row_through(reinterpret_cast<Node *>(action->qual), target, source, &act_cond) ==
-                               Restricts::never)
+            char *act_unevaluated = nullptr;
+            if (seen[k] || lets_every_row_through(reinterpret_cast<Node *>(action->qual), target, source, &act_cond,
+                                                  &act_unevaluated) == Restricts::never)
                 continue;
             DmlCandidate *c = make_candidate(CMD_MERGE, relid, rule_for(action->commandType));
             if (on_cond != nullptr)
                 c->conditions = lappend(c->conditions, on_cond);
             if (act_cond != nullptr)
                 c->conditions = lappend(c->conditions, act_cond);
+            c->unevaluated = on_unevaluated ? on_unevaluated : act_unevaluated;
             seen[k] = c->conditions == NIL; /* an unconditional one says it all */
             out = lappend(out, c);
         }
@@ -315,8 +397,10 @@ bool conditions_hold(List *conditions, ParamListInfo params)
         List *cond = castNode(List, lfirst(lc));
         bool must_be_true = DatumGetBool(castNode(Const, linitial(cond))->constvalue);
         Node *expr = static_cast<Node *>(lsecond(cond));
-        /* with this execution's parameter values; stable functions fold too */
-        Node *value = estimate_expression_value(root, copy_node(expr));
+        /* with this execution's parameter values; stable functions fold too (never user code in a review) */
+        Node *value = user_code_barrier_raised() && !only_builtin_functions(expr)
+                          ? expr
+                          : estimate_expression_value(root, copy_node(expr));
         bool holds = must_be_true ? is_const_bool(value, true) : !is_const_bool(value, false);
         if (!holds)
             return false;
@@ -333,9 +417,11 @@ List *classify_query(Query *q, ParamListInfo params)
     ListCell *lc;
     foreach (lc, dml_candidates(q)) {
         DmlCandidate *c = static_cast<DmlCandidate *>(lfirst(lc));
-        if (!conditions_hold(c->conditions, params) || relation_is_exempt(c->relid))
+        /* one that hangs on a function not evaluated is reported as such, whatever the rest says */
+        if ((c->unevaluated == nullptr && !conditions_hold(c->conditions, params)) || relation_is_exempt(c->relid))
             continue;
         out = add_match(out, c->rule, relation_identity(c->relid), c->relid);
+        static_cast<Match *>(llast(out))->unevaluated = c->unevaluated;
     }
     return out;
 }

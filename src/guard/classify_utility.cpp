@@ -8,6 +8,7 @@
  * match nothing: the statement reports them (or skips them with IF EXISTS).
  */
 #include "common/bridge.h"
+#include "common/user_code.h"
 #include "guard/classify.h"
 #include "guard/exemptions.h"
 #include "guard/ext_objects.h"
@@ -42,6 +43,7 @@ List *add_match(List *matches, Rule rule, char *object, Oid relid)
     m->object = object;
     m->relid = relid;
     m->detail = nullptr;
+    m->unevaluated = nullptr;
     return lappend(matches, m);
 }
 
@@ -628,6 +630,9 @@ bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd)
                                        COERCE_IMPLICIT_CAST, -1);
     if (expr == nullptr)
         return false; /* no conversion: PostgreSQL reports the error */
+    /* a migration review plans no code defined in the database: such a conversion converts */
+    if (user_code_barrier_raised() && !only_builtin_functions(expr))
+        return true;
     expr = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(expr)));
     return !conversion_keeps_values(expr, attnum);
 }

@@ -129,6 +129,7 @@ void add_pending_part(Oid owner, List *matches)
         *copy = *m;
         copy->object = pstrdup(m->object);
         copy->detail = m->detail ? pstrdup(m->detail) : nullptr;
+        copy->unevaluated = m->unevaluated ? pstrdup(m->unevaluated) : nullptr;
         p->matches = lappend(p->matches, copy);
     }
     s->pending = lappend(s->pending, p);

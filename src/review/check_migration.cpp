@@ -7,9 +7,12 @@
  * live catalog and the replayed effects of the statements before it, inside
  * a subtransaction that is always rolled back (subxact.h); then, with
  * probe => true, its data probes run; then its own effects are replayed
- * (replay.cpp) for the statements after it.
+ * (replay.cpp) for the statements after it.  All along, the user-code
+ * barrier (common/user_code.h) keeps any function defined in the database
+ * from running.
  */
 #include "common/bridge.h"
+#include "common/user_code.h"
 #include "review/facts.h"
 #include "review/output.h"
 #include "review/probes.h"
@@ -234,7 +237,10 @@ List *review_argument(FunctionCallInfo fcinfo, MemoryContext keep)
     char *text = static_cast<char *>(MemoryContextAlloc(keep, len + 1));
     memcpy(text, data, len);
     text[len] = '\0';
-    return review_script(text, len, probe, keep);
+    List *reviewed = NIL;
+    /* no function defined in the database runs while the review does (common/user_code.h) */
+    mg::with_user_code_barrier([&] { reviewed = review_script(text, len, probe, keep); });
+    return reviewed;
 }
 
 } // namespace

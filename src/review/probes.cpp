@@ -1,5 +1,6 @@
 /* probes.cpp — see probes.h. */
 #include "common/bridge.h"
+#include "common/user_code.h"
 #include "review/locks.h"
 #include "review/probes.h"
 #include "review/rewrite.h"
@@ -278,8 +279,18 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
             ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
                             errmsg("another session holds a lock on %s that keeps readers out right now", rel)));
         Node *check = p->kind == ProbeKind::check ? cooked_check(p) : nullptr;
+        /* functions defined in the database are stopped by the barrier anyway; built-ins with effects here */
+        if (check != nullptr && !only_builtin_functions(check))
+            ereport(ERROR, (errcode(ERRCODE_MIGRATE_GUARD_USER_CODE),
+                            errmsg("its expression calls %s, which the review does not run",
+                                   user_function_text(check))));
         with_pinned_search_path([&] {
             sql = check ? check_sql(p, check) : probe_sql(p);
+            /*
+             * With a row count the executor starts no parallel worker, so what
+             * the query calls (row-level security policies included) runs in
+             * this backend, behind the barrier against user code.
+             */
             if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
                 elog(ERROR, "probe query failed");
             found = SPI_processed > 0;

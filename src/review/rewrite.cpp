@@ -24,20 +24,6 @@ extern "C" {
 namespace mg::review {
 namespace {
 
-bool is_user_function(Oid funcid, void *)
-{
-    return funcid >= FirstNormalObjectId;
-}
-
-bool user_function_walker(Node *node, void *context)
-{
-    if (node == nullptr)
-        return false;
-    if (check_functions_in_node(node, is_user_function, context))
-        return true;
-    return expression_tree_walker(node, MG_WALKER(user_function_walker), context);
-}
-
 /* The first volatile function a raw (untransformed) expression names, looked up by name. */
 bool volatile_call_walker(Node *node, void *context)
 {
@@ -77,11 +63,6 @@ char *error_text(ErrorData *err)
 }
 
 } // namespace
-
-bool only_builtin_functions(Node *expr)
-{
-    return !user_function_walker(expr, nullptr);
-}
 
 ParseState *parse_state_for(Oid relid, Relation *rel_out)
 {
@@ -135,7 +116,7 @@ RewriteDecision add_column_rewrite(Oid relid, ColumnDef *col)
         typid = typeTypeId(tup);
         ReleaseSysCache(tup);
     }
-    if (OidIsValid(typid) && DomainHasConstraints(typid))
+    if (OidIsValid(typid) && domain_has_constraints(typid))
         return decision(Rewrite::yes, psprintf("its type %s is a domain with constraints, checked in every existing row",
                                                format_type_be(typid)));
     if (def == nullptr || def->raw_expr == nullptr) {
@@ -249,9 +230,9 @@ RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptS
         parse_state_done(pstate, rel);
         if (!only_builtin_functions(coerced)) {
             result = Rewrite::yes;
-            why = psprintf("the conversion to %s calls a function defined in this database, so every stored value "
-                           "is converted",
-                           newtype);
+            why = psprintf("the conversion to %s calls %s, which is not built into PostgreSQL (directly or through a "
+                           "domain's CHECK), so every stored value is converted",
+                           newtype, user_function_text(coerced));
             return;
         }
         /* plan it as PostgreSQL does before deciding (length coercions simplify away here) */

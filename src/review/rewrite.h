@@ -13,10 +13,12 @@
  *                  varchar -> text).
  *
  * Nothing is evaluated: defaults are only transformed; a conversion is only
- * planned (constant folding) when every function in it is built in.
+ * planned (constant folding) when every function in it is built in
+ * (only_builtin_functions(), common/user_code.h).
  */
 #pragma once
 
+#include "common/user_code.h"
 #include "review/replay.h"
 
 namespace mg::review {
@@ -31,9 +33,6 @@ struct RewriteDecision {
 
 RewriteDecision add_column_rewrite(Oid relid, ColumnDef *col);
 RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptState *state);
-
-/* Every function the expression calls is part of PostgreSQL itself. */
-bool only_builtin_functions(Node *expr);
 
 /* A CHECK expression transformed against the table in pstate, as CHECK constraints are cooked. */
 Node *cook_check_expression(ParseState *pstate, Node *raw);

@@ -14,6 +14,8 @@
  *                          RENAME, triggers, policies, VACUUM FULL, CLUSTER,
  *                          REFRESH ...), opaque code (DO, CALL)
  *   rules_timeout.cpp      missing_lock_timeout
+ *   rules_volume.cpp       mass_delete, mass_update (the guard by volume,
+ *                          from the planner's estimate)
  */
 #pragma once
 
@@ -55,6 +57,12 @@ void review_index(Statement *st, ScriptState *state);
 void review_table(Statement *st, ScriptState *state);
 void review_locks(Statement *st, ScriptState *state);
 void review_timeout(Statement *st, ScriptState *state);
+/*
+ * The guard by volume on the rewritten queries of a DELETE / UPDATE / MERGE /
+ * upsert (called by review_guard inside its subtransaction, once parse
+ * analysis locked the tables): nothing when migrate_guard.max_rows_changed is 0.
+ */
+void review_volume(Statement *st, List *queries);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

@@ -46,6 +46,28 @@ const char *review_hint(Rule r)
     }
 }
 
+/*
+ * A match that hangs on a function the review does not call (the guard folds
+ * it when the statement runs): what the guard would then do is a danger, not
+ * a certainty.
+ */
+void report_unevaluated(Statement *st, const Match *m, const RuleInfo &ri, const Decision &d)
+{
+    const char *would = d.outcome == Outcome::refused      ? "refuses it"
+                        : d.outcome == Outcome::overridden ? "lets it run only because migrate_guard.allow_destructive "
+                                                             "is in force in this session"
+                        : d.outcome == Outcome::warned     ? "lets it run with a WARNING (migrate_guard.mode = warn)"
+                                                           : "lets it run and classifies it";
+    add_finding(st, ri.name.data(), d.outcome == Outcome::allowed ? Severity::warn : Severity::danger,
+                psprintf("the guard %s as %s on %s if its condition lets every row through when it runs, which "
+                         "depends on what %s returns, which the review does not call. %s",
+                         would, ri.name.data(), m->object, m->unevaluated, ri.danger),
+                psprintf("Make the condition name the columns that select the rows, so that it visibly restricts "
+                         "them; if every row is meant, a member of role \"%s\" runs it after SET LOCAL "
+                         "migrate_guard.allow_destructive = on (in the same transaction).",
+                         admin_role_name()));
+}
+
 void report(Statement *st, List *matches)
 {
     ListCell *lc;
@@ -53,6 +75,10 @@ void report(Statement *st, List *matches)
         Match *m = static_cast<Match *>(lfirst(lc));
         const RuleInfo &ri = rule_info(m->rule);
         Decision d = decide(list_make1(m));
+        if (m->unevaluated != nullptr && d.outcome != Outcome::none) {
+            report_unevaluated(st, m, ri, d);
+            continue;
+        }
         switch (d.outcome) {
         case Outcome::refused:
             add_finding(st, ri.name.data(), Severity::blocked,
@@ -141,8 +167,8 @@ const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where)
     }
 }
 
-/* Parse analysis (no post-parse hooks) and rewrite, then the guard's DML classifier. */
-List *classify_dml(Node *stmt, const Statement *st, const char *sql)
+/* Parse analysis (no post-parse hooks) and rewrite: the queries the planner would get. */
+List *analyze_dml(Node *stmt, const Statement *st)
 {
     RawStmt *raw = makeNode(RawStmt);
     raw->stmt = stmt;
@@ -156,9 +182,15 @@ List *classify_dml(Node *stmt, const Statement *st, const char *sql)
     mg_setup_variable_params(pstate, &param_types, &nparams);
     Query *q = transformTopLevelStmt(pstate, raw);
     free_parsestate(pstate);
+    return QueryRewrite(q);
+}
+
+/* The guard's DML classifier on the rewritten queries. */
+List *classify_dml(List *queries)
+{
     List *matches = NIL;
     ListCell *lc;
-    foreach (lc, QueryRewrite(q)) {
+    foreach (lc, queries) {
         Query *rq = lfirst_node(Query, lc);
         if (rq->commandType != CMD_UTILITY && query_may_match(rq))
             matches = list_concat(matches, classify_query(rq));
@@ -181,10 +213,19 @@ void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
             return;
         }
     }
-    List *matches = NIL;
-    ErrorData *err = attempt([&] { matches = classify_dml(stmt, st, sql); });
-    if (err == nullptr) {
+    List *volatile matches = NIL;
+    volatile bool classified = false; /* read after an ERROR */
+    ErrorData *err = attempt([&] {
+        List *queries = analyze_dml(stmt, st);
+        matches = classify_dml(queries);
+        classified = true;
+        review_volume(st, queries); /* while parse analysis holds its locks */
+    });
+    if (classified) {
         report(st, matches);
+        if (err != nullptr)
+            add_finding(st, "not_reviewed", Severity::warn,
+                        psprintf("the review could not estimate the rows it changes: %s", err->message));
         return;
     }
     /* analysis failed: against what the script creates or adds, or against nothing */

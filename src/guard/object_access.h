@@ -15,8 +15,11 @@
  *                  statement is refused if it made a permanent object depend
  *                  on a temporary one (temp_deps.h).
  *
- * Internal deletions (the transient heap of a rewrite, ON COMMIT DROP, the
- * cleanup of a temporary schema) are not judged.
+ * Internal deletions (the transient heap of a rewrite, the indexes a type
+ * change rebuilds, ON COMMIT DROP, the cleanup of a temporary schema) are not
+ * judged, except that of a sequence: the identity sequence ALTER COLUMN ...
+ * DROP IDENTITY drops is judged as a dropped sequence (drop_sequence), and
+ * gets the audit row the sql_drop event trigger does not write for it.
  */
 #pragma once
 

@@ -5,6 +5,7 @@
 #include "guard/exemptions.h"
 #include "guard/ext_objects.h"
 #include "guard/object_access.h"
+#include "guard/rls_exposure.h"
 #include "guard/scope.h"
 #include "guard/verdict.h"
 
@@ -251,7 +252,7 @@ bool sanctioned_change(const Node *stmt)
     }
 }
 
-void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxiliary_id)
+void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxiliary_id, bool created)
 {
     if (running_own_extension_script() || sanctioned_change(scope->stmt))
         return;
@@ -270,6 +271,11 @@ void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxi
                                                           ? auxiliary_id : addr.objectId, 0};
         judge_in_scope(scope, add_match(NIL, Rule::guard_tamper, describe_object(named)));
     }
+    /* row-level security weakened by a new policy or a new parent (rls_exposure.h) */
+    if (addr.classId == PolicyRelationId && created)
+        judge_in_scope(scope, weak_policy_matches(addr.objectId));
+    else if (addr.classId == InheritsRelationId)
+        judge_in_scope(scope, exposing_parent_matches(addr.objectId, auxiliary_id));
     ObjectAddress touched = addr;
     if (addr.classId == InheritsRelationId)
         touched = ObjectAddress{RelationRelationId, addr.objectId, 0};
@@ -295,12 +301,12 @@ void on_object_access(ObjectAccessType access, Oid classId, Oid objectId, int su
         break;
     case OAT_POST_CREATE:
         if (arg == nullptr || !static_cast<ObjectAccessPostCreate *>(arg)->is_internal)
-            on_create_or_alter(scope, addr, InvalidOid);
+            on_create_or_alter(scope, addr, InvalidOid, true);
         break;
     case OAT_POST_ALTER: {
         ObjectAccessPostAlter *pa = static_cast<ObjectAccessPostAlter *>(arg);
         if (pa == nullptr || !pa->is_internal)
-            on_create_or_alter(scope, addr, pa ? pa->auxiliary_id : InvalidOid);
+            on_create_or_alter(scope, addr, pa ? pa->auxiliary_id : InvalidOid, false);
         break;
     }
     default:

@@ -142,3 +142,8 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #define MG_SQL_PUBLICATION_ROW_FILTER "NULL::text"
 #define MG_SQL_PUBLICATION_COLUMNS "NULL::text"
 #endif
+
+/* The shared-library suffix PostgreSQL appends when it looks a library up. */
+#ifndef DLSUFFIX
+#define DLSUFFIX ".so"
+#endif

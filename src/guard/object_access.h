@@ -13,7 +13,8 @@
  *                  guard_tamper when the object belongs to migrate_guard
  *                  (ext_objects.h); the object is remembered so that the
  *                  statement is refused if it made a permanent object depend
- *                  on a temporary one (temp_deps.h).
+ *                  on a temporary one, or on the extension's internal
+ *                  functions (new_dependencies.h).
  *
  * Internal deletions (the transient heap of a rewrite, the indexes a type
  * change rebuilds, ON COMMIT DROP, the cleanup of a temporary schema) are not

@@ -311,6 +311,13 @@ List *fk_action_matches(List *matches, PlannedStmt *plan, ModifyTable *mt, Rule 
             i++;
         }
         reach(c, root, deletes, root_all, root_cols);
+#if MG_PARTITION_MOVE_FIRES_DELETE_ACTIONS
+        if (!deletes && get_rel_relkind(root) == RELKIND_PARTITIONED_TABLE) {
+            ListCell *rc;
+            foreach (rc, mt->resultRelations)
+                reach(c, rti_relid(plan, static_cast<Index>(lfirst_int(rc))), true, false, nullptr);
+        }
+#endif
     }
     int i = 0;
     ListCell *lc;

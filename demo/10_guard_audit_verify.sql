@@ -134,8 +134,8 @@ SELECT table_name, constraint_name, status FROM migrate_guard.verify_fk_rules() 
 
 \echo
 \echo '--- 11. Row-level security: FAIL where it is off, WARN where no policy exists'
-ALTER TABLE trackpay_users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY users_read ON trackpay_users FOR SELECT USING (true);
+ALTER TABLE trackpay_users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE trackpay_payments ENABLE ROW LEVEL SECURITY;
 SELECT * FROM migrate_guard.verify_rls(ARRAY['public']);
 

@@ -21,12 +21,12 @@ CREATE TABLE invoice_import(line text);
 INSERT INTO customers SELECT g, 'c' || g || '@example.com' FROM generate_series(1, 2000) g;
 INSERT INTO invoices SELECT g, 1 + g % 2000, g FROM generate_series(1, 50000) g;
 INSERT INTO invoice_import SELECT 'line ' || g FROM generate_series(1, 10) g;
-ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
-ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
-ALTER TABLE invoice_import ENABLE ROW LEVEL SECURITY;
 CREATE POLICY customers_all ON customers USING (true);
 CREATE POLICY invoices_all ON invoices USING (true);
 CREATE POLICY invoice_import_all ON invoice_import USING (true);
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoice_import ENABLE ROW LEVEL SECURITY;
 ANALYZE;
 \c cli_production
 CREATE EXTENSION migrate_guard;
@@ -34,12 +34,12 @@ CREATE TABLE customers(id bigint PRIMARY KEY, email text NOT NULL);
 CREATE TABLE invoices(id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers ON DELETE RESTRICT,
                       amount numeric(12,2) NOT NULL);
 CREATE TABLE invoice_import(line text);
-ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
-ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
-ALTER TABLE invoice_import ENABLE ROW LEVEL SECURITY;
 CREATE POLICY customers_all ON customers USING (true);
 CREATE POLICY invoices_all ON invoices USING (true);
 CREATE POLICY invoice_import_all ON invoice_import USING (true);
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoice_import ENABLE ROW LEVEL SECURITY;
 \set ECHO queries
 \echo
 \echo '--- Two databases built by the same script: cli_staging and cli_production.'

@@ -15,7 +15,7 @@ CREATE TEMP TABLE tt(id int);
 -- refused: each of these would make a permanent object depend on a temporary one
 ALTER TABLE t OF pg_temp.c;
 ALTER TABLE t ENABLE ROW LEVEL SECURITY;
-CREATE POLICY p ON t USING (pg_temp.ok(id));
+CREATE POLICY p ON t USING (pg_temp.ok(id) AND id > 0);
 ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('pg_temp.tseq');
 ALTER TABLE t ADD CONSTRAINT c_ok CHECK (pg_temp.ok(id));
 CREATE INDEX t_ok ON t (pg_temp.ok(id));

@@ -63,6 +63,36 @@ CREATE TABLE fresh(id int);
 DELETE FROM fresh WHERE now() IS NOT NULL;
 ROLLBACK;
 
+-- WHERE CURRENT OF: the cursor's row only (SQL and PL/pgSQL cursors): allowed
+BEGIN;
+DECLARE c CURSOR FOR SELECT * FROM t WHERE id = 3 FOR UPDATE;
+FETCH c;
+UPDATE t SET v = 'current' WHERE CURRENT OF c;
+DELETE FROM t WHERE CURRENT OF c;
+PREPARE cur_upd AS UPDATE t SET v = 'prepared' WHERE CURRENT OF c2;
+DECLARE c2 CURSOR FOR SELECT * FROM t WHERE id = 2 FOR UPDATE;
+FETCH c2;
+EXECUTE cur_upd;
+DO $$
+DECLARE c3 CURSOR FOR SELECT * FROM t WHERE id IN (1, 4) ORDER BY id FOR UPDATE; r record;
+BEGIN
+  OPEN c3;
+  FETCH c3 INTO r;
+  UPDATE t SET v = upper(v) WHERE CURRENT OF c3;
+  FETCH c3 INTO r;
+  DELETE FROM t WHERE CURRENT OF c3;
+  CLOSE c3;
+END $$;
+DO $$
+DECLARE c4 CURSOR FOR SELECT * FROM t WHERE id = 5 FOR UPDATE;
+BEGIN
+  FOR r IN c4 LOOP
+    UPDATE t SET v = 'loop ' || r.v WHERE CURRENT OF c4;
+  END LOOP;
+END $$;
+SELECT id, v FROM t ORDER BY id;
+ROLLBACK;
+DEALLOCATE cur_upd;
 SELECT rule, object_identity, statement FROM migrate_guard.blocked_attempts
  WHERE database_name = current_database() ORDER BY attempt;
 SELECT * FROM t ORDER BY id;

@@ -10,8 +10,8 @@ CREATE VIEW events_v AS SELECT id FROM events;
 CREATE SEQUENCE events_seq;
 CREATE SCHEMA archive;
 CREATE TABLE archive.old(id int);
-ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY events_all ON events USING (true);
+ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 CREATE TEMP TABLE scratch(id int);
 VACUUM ANALYZE events;
 

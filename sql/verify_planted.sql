@@ -96,8 +96,8 @@ CREATE TABLE pl.child(id int, parent_id int REFERENCES pl.parent ON DELETE CASCA
 CREATE INDEX ON pl.child(parent_id);
 INSERT INTO pl.parent SELECT generate_series(1, 4);
 INSERT INTO pl.child SELECT g, g % 4 + 1 FROM generate_series(1, 10) g;
-ALTER TABLE pl.child ENABLE ROW LEVEL SECURITY;
 CREATE POLICY p1 ON pl.child USING (true);
+ALTER TABLE pl.child ENABLE ROW LEVEL SECURITY;
 INSERT INTO migrate_guard.fk_expectations("table", columns, "references", on_delete)
   VALUES ('pl.child', '{parent_id}', 'pl.parent', 'CASCADE');
 SET search_path = evil, pg_catalog, public;

@@ -80,11 +80,11 @@ SELECT table_name, note FROM migrate_guard.row_counts r JOIN migrate_guard.row_c
  WHERE s.label = 'as_app' AND table_name = 'rc.secret';
 
 -- verify_rls: PASS / FAIL / WARN with policy counts and the forced flag
-ALTER TABLE rc.users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY users_self ON rc.users USING (true);
+ALTER TABLE rc.users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY orders_a ON rc.orders USING (true);
 ALTER TABLE rc.orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rc.orders FORCE ROW LEVEL SECURITY;
-CREATE POLICY orders_a ON rc.orders USING (true);
 CREATE POLICY orders_b ON rc.orders FOR DELETE USING (false);
 ALTER TABLE rc.secret ENABLE ROW LEVEL SECURITY;
 SELECT * FROM migrate_guard.verify_rls(ARRAY['rc']);

@@ -147,3 +147,19 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #define MG_SQL_PUBLICATION_ROW_FILTER "NULL::text"
 #define MG_SQL_PUBLICATION_COLUMNS "NULL::text"
 #endif
+
+/*
+ * Up to 14, an UPDATE that moves a row to another partition deletes it from
+ * the old one firing that partition's ON DELETE foreign-key actions (15 fires
+ * the root's ON UPDATE actions instead).
+ */
+#if PG_VERSION_NUM < 150000
+#define MG_PARTITION_MOVE_FIRES_DELETE_ACTIONS 1
+#else
+#define MG_PARTITION_MOVE_FIRES_DELETE_ACTIONS 0
+#endif
+
+/* The shared-library suffix PostgreSQL appends when it looks a library up. */
+#ifndef DLSUFFIX
+#define DLSUFFIX ".so"
+#endif

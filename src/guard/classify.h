@@ -15,10 +15,14 @@
  *                       and at the point of effect (object_access.h): every
  *                       object really dropped or truncated (cascades,
  *                       partitions, inheritance children, typed tables, owned
- *                       sequences), everything created or altered in or on
- *                       migrate_guard's objects, and — after the statement —
- *                       a permanent object made to depend on a temporary one.
- *                       Those three are only known at execution: a caller
+ *                       and identity sequences), everything created or
+ *                       altered in or on migrate_guard's objects, a policy
+ *                       that lets every row through and a parent that shows
+ *                       a table's rows without its policies (rls_exposure.h),
+ *                       and — after the statement — a permanent object made
+ *                       to depend on a temporary one or an object using the
+ *                       extension's internal functions (new_dependencies.h).
+ *                       Those are only known at execution: a caller
  *                       predicting from the parse tree alone sees the named
  *                       objects (classify_utility) but not what a CASCADE
  *                       reaches or what a new parent's children are.
@@ -26,7 +30,9 @@
  *                       dml_candidates() + conditions_hold() with the
  *                       parameters of an execution; the guard itself decides
  *                       in ExecutorStart on every relation the plan modifies
- *                       (dml_check.h).  Writes of sequences (setval, nextval)
+ *                       (dml_check.h), and on the existing tables foreign-key
+ *                       actions reach from an all-rows statement on new ones
+ *                       (fk_actions.h).  Writes of sequences (setval, nextval)
  *                       are judged when called (seq_guard.h).
  *
  * While the user-code barrier is raised (a migration review runs,

@@ -8,9 +8,10 @@
  * target relation at all (`WHERE (SELECT true)`, `WHERE $1`,
  * `WHERE now() IS NOT NULL`, a PL/pgSQL variable): such a statement is
  * all-or-nothing by construction, unless the WHERE folds to constant false.
- * A correlated reference inside a sub-query counts as a reference.  MERGE
- * likewise for its ON condition together with the WHEN MATCHED condition of
- * a DELETE or UPDATE action.
+ * A correlated reference inside a sub-query counts as a reference, and so
+ * does WHERE CURRENT OF (the cursor's current row).  MERGE likewise for
+ * its ON condition together with the WHEN MATCHED condition of a DELETE or
+ * UPDATE action.
  *
  * Parameters ($1, PL/pgSQL variables) are only known when the statement
  * executes: a condition whose answer depends on them is kept as a
@@ -106,6 +107,8 @@ bool references_target_walker(Node *node, TargetRef *ctx)
                 (ctx->source != 0 && v->varno == static_cast<int>(ctx->source))) &&
                static_cast<int>(v->varlevelsup) == ctx->depth;
     }
+    if (IsA(node, CurrentOfExpr)) /* WHERE CURRENT OF: the cursor's row of the target */
+        return castNode(CurrentOfExpr, node)->cvarno == ctx->target && ctx->depth == 0;
     if (IsA(node, Query)) {
         ctx->depth++;
         bool found = query_tree_walker(castNode(Query, node), walker(references_target_walker),

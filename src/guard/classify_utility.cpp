@@ -322,6 +322,48 @@ List *classify_alter_table(AlterTableStmt *stmt, bool take_locks, List *out)
     return out;
 }
 
+/*
+ * ALTER POLICY that replaces the USING or WITH CHECK expression or the roles:
+ * the policy as it was is gone (drop_policy).  The policy is looked up the way
+ * DROP POLICY's is (classify_drop_objects), with the same lock.
+ */
+List *classify_alter_policy(AlterPolicyStmt *stmt, List *out, LOCKMODE lookup_lock)
+{
+    if (stmt->qual == nullptr && stmt->with_check == nullptr && stmt->roles == NIL)
+        return out;
+    RangeVar *table = stmt->table;
+    List *name = NIL;
+    if (table->catalogname != nullptr)
+        name = lappend(name, makeString(table->catalogname));
+    if (table->schemaname != nullptr)
+        name = lappend(name, makeString(table->schemaname));
+    name = lappend(name, makeString(table->relname));
+    name = lappend(name, makeString(stmt->policy_name));
+    Relation rel = nullptr;
+    ObjectAddress addr = get_object_address(OBJECT_POLICY, reinterpret_cast<Node *>(name), &rel, lookup_lock, true);
+    Oid relid = InvalidOid;
+    if (rel != nullptr) {
+        relid = RelationGetRelid(rel);
+        table_close(rel, NoLock);
+    }
+    if (!OidIsValid(addr.objectId) || !OidIsValid(relid) || relation_is_exempt(relid))
+        return out;
+    char *ident = object_identity(addr);
+    if (ident == nullptr)
+        return out;
+    if (is_extension_relation(relid) && !running_own_extension_script())
+        out = add_match(out, Rule::guard_tamper, ident, relid);
+    out = add_match(out, Rule::drop_policy, ident, relid);
+    const char *what = stmt->qual == nullptr && stmt->with_check == nullptr ? "roles"
+                       : stmt->roles != NIL                                 ? "expressions and roles"
+                                                                            : "expressions";
+    static_cast<Match *>(llast(out))->detail =
+        psprintf("ALTER POLICY replaces the %s of %s: the policy as it was is gone, and with it the rows it kept "
+                 "roles from seeing or changing (a new expression or role list cannot be proven as strict).",
+                 what, ident);
+    return out;
+}
+
 /* GRANT/REVOKE: does it name one of the extension's objects (or its schema)? */
 List *classify_grant(GrantStmt *stmt, List *out)
 {
@@ -566,6 +608,7 @@ bool utility_may_match(const Node *stmt)
     case T_CommentStmt:
     case T_SecLabelStmt:
     case T_AlterSeqStmt:
+    case T_AlterPolicyStmt:
     case T_CreatePublicationStmt:
     case T_AlterPublicationStmt:
         return true;
@@ -687,6 +730,8 @@ List *classify_utility(Node *stmt, bool take_locks, LOCKMODE lookup_lock)
     }
     case T_AlterEventTrigStmt:
         return classify_alter_event_trigger(castNode(AlterEventTrigStmt, stmt), out);
+    case T_AlterPolicyStmt:
+        return classify_alter_policy(castNode(AlterPolicyStmt, stmt), out, lookup_lock);
     case T_AlterObjectSchemaStmt:
         return classify_set_schema(castNode(AlterObjectSchemaStmt, stmt), out);
     default:

@@ -16,6 +16,7 @@
 #include "guard/dml_check.h"
 #include "guard/exemptions.h"
 #include "guard/ext_objects.h"
+#include "guard/fk_actions.h"
 #include "guard/verdict.h"
 
 extern "C" {
@@ -138,6 +139,13 @@ void check_modify_table(QueryDesc *query, PlannedStmt *plan, ModifyTable *mt, Pa
                 found.cmd = mt->operation;
             break;
         }
+        if (rc != nullptr)
+            continue;
+        /* ... nor the existing tables its foreign-key actions reach (fk_actions.h) */
+        int before = list_length(found.matches);
+        found.matches = fk_action_matches(found.matches, plan, mt, rule);
+        if (list_length(found.matches) > before && found.cmd == CMD_UNKNOWN)
+            found.cmd = mt->operation;
     }
 }
 

@@ -10,7 +10,9 @@ extern "C" {
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_default_acl.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_language.h"
 #include "catalog/pg_policy.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_publication_rel.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_statistic_ext.h"
@@ -18,7 +20,11 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 }
+
+#include <dlfcn.h>
+#include <sys/stat.h>
 
 namespace mg {
 namespace {
@@ -113,6 +119,82 @@ bool is_user_editable_relation(Oid relid)
     if (name == nullptr || !is_extension_relation(relid))
         return false;
     return strcmp(name, "fk_expectations") == 0 || strcmp(name, "fk_expectations_id_seq") == 0;
+}
+
+bool is_internal_extension_function(Oid funcid)
+{
+    const ExtState &ext = ext_state();
+    if (!ext.present)
+        return false;
+    HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+    if (!HeapTupleIsValid(tup))
+        return false;
+    Form_pg_proc p = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tup));
+    bool internal = NameStr(p->proname)[0] == '_' || p->prorettype == TRIGGEROID || p->prorettype == EVENT_TRIGGEROID;
+    bool ours = in_extension_schema(p->pronamespace);
+    ReleaseSysCache(tup);
+    return internal && (ours || getExtensionOfObject(ProcedureRelationId, funcid) == ext.ext_oid);
+}
+
+namespace {
+
+/* The file of this very library, as loaded (dladdr of one of its functions). */
+bool own_library_file(struct stat *st)
+{
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void *>(&is_library_function), &info) == 0 || info.dli_fname == nullptr)
+        return false;
+    return stat(info.dli_fname, st) == 0;
+}
+
+bool same_file(const char *path, const struct stat &own)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_dev == own.st_dev && st.st_ino == own.st_ino;
+}
+
+/* path, or path + DLSUFFIX, as PostgreSQL tries a library name (dfmgr.c). */
+bool names_file(const char *path, const struct stat &own)
+{
+    return same_file(path, own) || same_file(psprintf("%s%s", path, DLSUFFIX), own);
+}
+
+/* "$libdir/x" -> "<pkglib_path>/x" */
+char *expand_libdir(const char *path)
+{
+    if (strncmp(path, "$libdir", 7) == 0 && (path[7] == '/' || path[7] == '\0'))
+        return psprintf("%s%s", pkglib_path, path + 7);
+    return pstrdup(path);
+}
+
+} // namespace
+
+bool is_library_function(Oid funcid)
+{
+    HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+    if (!HeapTupleIsValid(tup))
+        return false;
+    bool c_language = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tup))->prolang == ClanguageId;
+    bool isnull = true;
+    Datum bin = c_language ? SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_probin, &isnull) : Datum(0);
+    char *library = isnull ? nullptr : TextDatumGetCString(bin);
+    ReleaseSysCache(tup);
+    struct stat own;
+    if (library == nullptr || !own_library_file(&own))
+        return false;
+    /* the file PostgreSQL would load: a path, or a name looked up in dynamic_library_path */
+    if (first_dir_separator(library) != nullptr)
+        return names_file(expand_libdir(library), own);
+    const char *dirs = Dynamic_library_path ? Dynamic_library_path : "$libdir";
+    while (*dirs != '\0') {
+        size_t len = strcspn(dirs, ":");
+        if (len > 0 && names_file(psprintf("%s/%s", expand_libdir(pnstrdup(dirs, len)), library), own))
+            return true;
+        dirs += len;
+        if (*dirs == ':')
+            dirs++;
+    }
+    return false;
 }
 
 bool running_own_extension_script()

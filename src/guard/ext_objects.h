@@ -41,6 +41,17 @@ inline bool is_protected_relation(Oid relid)
  */
 bool touches_extension(const ObjectAddress &addr, bool new_version, Oid auxiliary_id = InvalidOid);
 
+/*
+ * One of the extension's functions that only the extension itself may call or
+ * reference: its trigger and event trigger functions (the audit's), and those
+ * whose name starts with an underscore (_blocked_attempts, _count_visible, ...).
+ * Its other functions (status(), verify_rls(), ...) are for everyone.
+ */
+bool is_internal_extension_function(Oid funcid);
+
+/* A C function whose code is in migrate_guard's own shared library. */
+bool is_library_function(Oid funcid);
+
 /* Is migrate_guard's own CREATE/ALTER EXTENSION script running? */
 bool running_own_extension_script();
 

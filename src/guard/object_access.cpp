@@ -5,6 +5,7 @@
 #include "guard/exemptions.h"
 #include "guard/ext_objects.h"
 #include "guard/object_access.h"
+#include "guard/rls_exposure.h"
 #include "guard/scope.h"
 #include "guard/verdict.h"
 
@@ -148,10 +149,39 @@ Oid part_owner(const UtilityScope *scope, const ObjectAddress &addr)
     return owning_relation(addr, false);
 }
 
-void on_drop(UtilityScope *scope, const ObjectAddress &addr, int dropflags)
+/*
+ * PostgreSQL drops some objects as an internal step of another statement
+ * (PERFORM_DELETION_INTERNAL, which also keeps them out of the sql_drop event
+ * trigger): a rewrite's transient heap, the indexes and constraints ALTER
+ * COLUMN ... TYPE rebuilds, REINDEX CONCURRENTLY's old index, a column default
+ * being replaced, a detached partition's cloned triggers, ON COMMIT DROP and
+ * the cleanup of temporary schemas — all rebuilt by the same statement or
+ * temporary.  One carries state of its own: the identity sequence (and its
+ * current value) that ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY drops.
+ * An internal deletion of a sequence is judged as what it is.
+ */
+bool internal_drop_loses_state(const ObjectAddress &addr)
 {
-    if (dropflags & PERFORM_DELETION_INTERNAL)
-        return; /* rewrite's transient heap, ON COMMIT DROP, temporary schema cleanup */
+    return addr.classId == RelationRelationId && addr.objectSubId == 0 &&
+           get_rel_relkind(addr.objectId) == RELKIND_SEQUENCE;
+}
+
+/* The audit row the sql_drop event trigger does not write for an internal deletion. */
+void log_internal_drop(UtilityScope *scope, const ObjectAddress &addr)
+{
+    if (!audit_enabled() || creating_extension || current_statement_logged())
+        return;
+    char *identity = getObjectIdentity(&addr, true);
+    if (identity == nullptr)
+        return;
+    AuditRow row = {GetCommandTagName(CreateCommandTag(scope->stmt)), getObjectTypeDescription(&addr, true),
+                    get_namespace_name(get_rel_namespace(addr.objectId)), identity, "sql_drop",
+                    "dropped with the identity of its column"};
+    audit_write(row);
+}
+
+void judge_drop(UtilityScope *scope, const ObjectAddress &addr)
+{
     List *matches = NIL;
     if (!running_own_extension_script() && touches_extension(addr, false)) {
         matches = add_match(matches, Rule::guard_tamper, describe_object(addr));
@@ -180,6 +210,16 @@ void on_drop(UtilityScope *scope, const ObjectAddress &addr, int dropflags)
     if (relid != InvalidOid && addr.objectSubId == 0)
         forget_pending_parts(relid);
     judge_in_scope(scope, matches);
+}
+
+void on_drop(UtilityScope *scope, const ObjectAddress &addr, int dropflags)
+{
+    bool internal = (dropflags & PERFORM_DELETION_INTERNAL) != 0;
+    if (internal && !internal_drop_loses_state(addr))
+        return;
+    judge_drop(scope, addr);
+    if (internal)
+        log_internal_drop(scope, addr);
 }
 
 void on_truncate(UtilityScope *scope, Oid relid)
@@ -212,7 +252,7 @@ bool sanctioned_change(const Node *stmt)
     }
 }
 
-void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxiliary_id)
+void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxiliary_id, bool created)
 {
     if (running_own_extension_script() || sanctioned_change(scope->stmt))
         return;
@@ -231,6 +271,11 @@ void on_create_or_alter(UtilityScope *scope, const ObjectAddress &addr, Oid auxi
                                                           ? auxiliary_id : addr.objectId, 0};
         judge_in_scope(scope, add_match(NIL, Rule::guard_tamper, describe_object(named)));
     }
+    /* row-level security weakened by a new policy or a new parent (rls_exposure.h) */
+    if (addr.classId == PolicyRelationId && created)
+        judge_in_scope(scope, weak_policy_matches(addr.objectId));
+    else if (addr.classId == InheritsRelationId)
+        judge_in_scope(scope, exposing_parent_matches(addr.objectId, auxiliary_id));
     ObjectAddress touched = addr;
     if (addr.classId == InheritsRelationId)
         touched = ObjectAddress{RelationRelationId, addr.objectId, 0};
@@ -256,12 +301,12 @@ void on_object_access(ObjectAccessType access, Oid classId, Oid objectId, int su
         break;
     case OAT_POST_CREATE:
         if (arg == nullptr || !static_cast<ObjectAccessPostCreate *>(arg)->is_internal)
-            on_create_or_alter(scope, addr, InvalidOid);
+            on_create_or_alter(scope, addr, InvalidOid, true);
         break;
     case OAT_POST_ALTER: {
         ObjectAccessPostAlter *pa = static_cast<ObjectAccessPostAlter *>(arg);
         if (pa == nullptr || !pa->is_internal)
-            on_create_or_alter(scope, addr, pa ? pa->auxiliary_id : InvalidOid);
+            on_create_or_alter(scope, addr, pa ? pa->auxiliary_id : InvalidOid, false);
         break;
     }
     default:

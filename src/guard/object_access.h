@@ -13,10 +13,14 @@
  *                  guard_tamper when the object belongs to migrate_guard
  *                  (ext_objects.h); the object is remembered so that the
  *                  statement is refused if it made a permanent object depend
- *                  on a temporary one (temp_deps.h).
+ *                  on a temporary one, or on the extension's internal
+ *                  functions (new_dependencies.h).
  *
- * Internal deletions (the transient heap of a rewrite, ON COMMIT DROP, the
- * cleanup of a temporary schema) are not judged.
+ * Internal deletions (the transient heap of a rewrite, the indexes a type
+ * change rebuilds, ON COMMIT DROP, the cleanup of a temporary schema) are not
+ * judged, except that of a sequence: the identity sequence ALTER COLUMN ...
+ * DROP IDENTITY drops is judged as a dropped sequence (drop_sequence), and
+ * gets the audit row the sql_drop event trigger does not write for it.
  */
 #pragma once
 

@@ -6,7 +6,7 @@ extern "C" {
 }
 #include "guard/classify.h"
 #include "guard/scope.h"
-#include "guard/temp_deps.h"
+#include "guard/new_dependencies.h"
 #include "guard/verdict.h"
 
 namespace mg {
@@ -99,7 +99,7 @@ void close_scope(int depth, bool completed)
         done.warned |= v.warned;
     }
     if (completed && done.touched != NIL)
-        check_temp_dependencies(done);
+        check_new_dependencies(done);
     list_free_deep(done.touched);
 }
 

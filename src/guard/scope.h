@@ -8,7 +8,8 @@
  * the statement resolved its names and took its locks, cascades included);
  * object_access.cpp judges those objects and records the created/altered
  * ones in the scope, and when the statement is done, close_scope() checks
- * that none of them came to depend on a temporary object (temp_deps.cpp).
+ * that none of them came to depend on a temporary object or on migrate_guard's
+ * own code (new_dependencies.cpp).
  */
 #pragma once
 

@@ -1,8 +1,9 @@
-/* temp_deps.cpp — see temp_deps.h. */
+/* new_dependencies.cpp — see new_dependencies.h. */
 #include "common/bridge.h"
+#include "common/ext_state.h"
 #include "guard/classify.h"
 #include "guard/ext_objects.h"
-#include "guard/temp_deps.h"
+#include "guard/new_dependencies.h"
 #include "guard/verdict.h"
 
 extern "C" {
@@ -11,6 +12,7 @@ extern "C" {
 #include "catalog/pg_attrdef.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_rewrite.h"
 #include "utils/fmgroids.h"
 }
@@ -77,7 +79,7 @@ bool object_is_temporary(const ObjectAddress &addr)
     return OidIsValid(nsp) && isAnyTempNamespace(nsp);
 }
 
-void check_temp_dependencies(const UtilityScope &scope)
+void check_new_dependencies(const UtilityScope &scope)
 {
     /* make the statement's own catalog changes visible to the scans below */
     CommandCounterIncrement();
@@ -94,8 +96,18 @@ void check_temp_dependencies(const UtilityScope &scope)
                 continue;
         }
         const ObjectAddress *obj = &addr;
-        if (object_is_temporary(*obj))
-            continue;
+        if (obj->classId == ProcedureRelationId && is_library_function(obj->objectId) &&
+            getExtensionOfObject(ProcedureRelationId, obj->objectId) != ext_state().ext_oid) {
+            char *who = describe_object(*obj);
+            matches = add_match(NIL, Rule::guard_tamper, who);
+            static_cast<Match *>(linitial(matches))->detail =
+                psprintf("%s would run C code of migrate_guard's own library: only the extension's own functions "
+                         "may (its event trigger functions, run by an event trigger of anyone else, write forged "
+                         "rows into migrate_guard.ddl_log).",
+                         who);
+            break;
+        }
+        bool temporary = object_is_temporary(*obj);
         ScanKeyData key[2];
         ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(obj->classId));
         ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(obj->objectId));
@@ -106,7 +118,10 @@ void check_temp_dependencies(const UtilityScope &scope)
             if (d->deptype == DEPENDENCY_EXTENSION || d->deptype == DEPENDENCY_AUTO_EXTENSION)
                 continue;
             ObjectAddress ref = {d->refclassid, d->refobjid, d->refobjsubid};
-            if (!object_is_temporary(ref))
+            bool on_temporary = !temporary && object_is_temporary(ref);
+            bool on_own_code = !on_temporary && ref.classId == ProcedureRelationId &&
+                               is_internal_extension_function(ref.objectId);
+            if (!on_temporary && !on_own_code)
                 continue;
             ObjectAddress dependent = {d->classid, d->objid, d->objsubid};
             if (dependent.classId == RewriteRelationId) {
@@ -118,8 +133,13 @@ void check_temp_dependencies(const UtilityScope &scope)
             }
             char *who = describe_object(dependent);
             char *what = describe_object(ref);
-            matches = add_match(NIL, Rule::drop_cascade, who);
-            static_cast<Match *>(linitial(matches))->detail = temp_detail(who, what);
+            matches = add_match(NIL, on_temporary ? Rule::drop_cascade : Rule::guard_tamper, who);
+            static_cast<Match *>(linitial(matches))->detail =
+                on_temporary ? temp_detail(who, what)
+                             : psprintf("%s would call or reference %s, an internal function of migrate_guard: only "
+                                        "the extension's own objects may (an event trigger of anyone else running "
+                                        "the audit's functions writes forged rows into migrate_guard.ddl_log).",
+                                        who, what);
         }
         systable_endscan(scan);
         if (matches != NIL)

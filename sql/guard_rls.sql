@@ -39,14 +39,21 @@ CREATE POLICY open ON open_t USING (true);                     -- no RLS on open
 ALTER POLICY open ON open_t USING (false);                     -- but, like DROP POLICY, refused
 -- a permissive policy whose predicate lets every row through (constant true,
 -- or no column of the table: all or nothing), on a table with RLS enabled
+-- for the commands that change or delete rows (ALL, UPDATE, DELETE)
 CREATE POLICY open ON t USING (true);
-CREATE POLICY open ON t AS PERMISSIVE FOR SELECT TO rls_reader USING (1 = 1);
+CREATE POLICY open ON t AS PERMISSIVE FOR DELETE TO rls_reader USING (1 = 1);
 CREATE POLICY open ON t USING (id = id OR true);
-CREATE POLICY open ON t USING (current_user IS NOT NULL);
+CREATE POLICY open ON t FOR UPDATE USING (current_user IS NOT NULL);
 CREATE POLICY open ON t USING ((SELECT true));
-CREATE POLICY open ON t FOR INSERT WITH CHECK (true);
-CREATE POLICY open ON t FOR UPDATE USING (owner_name = current_user) WITH CHECK (now() IS NOT NULL);
 CREATE POLICY open ON forced FOR ALL USING (true);
+-- allowed: a read-only "public read" policy, an INSERT check, a WITH CHECK
+-- beside a real USING predicate (no existing row can be changed or deleted
+-- beyond what USING allows)
+BEGIN;
+CREATE POLICY public_read ON t AS PERMISSIVE FOR SELECT TO rls_reader USING (1 = 1);
+CREATE POLICY anyone_inserts ON t FOR INSERT WITH CHECK (true);
+CREATE POLICY own_rows ON t FOR UPDATE USING (owner_name = current_user) WITH CHECK (now() IS NOT NULL);
+ROLLBACK;
 -- a parent that shows the table's rows without its policies
 BEGIN;
 CREATE TABLE new_parent(id int, owner_name text);

@@ -130,7 +130,6 @@ List *weak_policy_matches(Oid policy)
     Oid relid = InvalidOid;
     bool permissive = false;
     Node *using_expr = nullptr;
-    Node *check_expr = nullptr;
     Relation rel = table_open(PolicyRelationId, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, Anum_pg_policy_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(policy));
@@ -139,11 +138,15 @@ List *weak_policy_matches(Oid policy)
     if (HeapTupleIsValid(tup)) {
         Form_pg_policy p = reinterpret_cast<Form_pg_policy>(GETSTRUCT(tup));
         relid = p->polrelid;
-        permissive = p->polpermissive;
-        if (permissive) {
+        /*
+         * Only policies that let rows be changed or deleted (ALL, UPDATE,
+         * DELETE) are judged: a read-only "public read" policy (FOR SELECT
+         * USING (true)) is a deliberate, common exposure of reads, and an
+         * INSERT check lets no existing row be touched.
+         */
+        permissive = p->polpermissive && (p->polcmd == '*' || p->polcmd == 'w' || p->polcmd == 'd');
+        if (permissive)
             using_expr = stored_expression(tup, RelationGetDescr(rel), Anum_pg_policy_polqual);
-            check_expr = stored_expression(tup, RelationGetDescr(rel), Anum_pg_policy_polwithcheck);
-        }
     }
     systable_endscan(scan);
     table_close(rel, AccessShareLock);
@@ -152,8 +155,6 @@ List *weak_policy_matches(Oid policy)
     const char *clause = nullptr;
     if (using_expr != nullptr && lets_every_row_through(using_expr))
         clause = "USING";
-    else if (check_expr != nullptr && lets_every_row_through(check_expr))
-        clause = "WITH CHECK";
     if (clause == nullptr)
         return NIL;
     CommandCounterIncrement(); /* make the new policy visible, so that the refusal can name it */
@@ -162,8 +163,8 @@ List *weak_policy_matches(Oid policy)
     List *out = add_match(NIL, Rule::disable_rls, ident, relid);
     static_cast<Match *>(linitial(out))->detail = psprintf(
         "The %s expression of %s lets every row through (it is always true, or references no column of the table: "
-        "all or nothing). Permissive policies are combined with OR, so for the roles it applies to the table's "
-        "other policies no longer restrict anything: row-level security of %s is as good as disabled.",
+        "all or nothing). Permissive policies are combined with OR, so the roles it applies to may change or delete "
+        "every row of %s whatever its other policies say: row-level security is as good as disabled.",
         clause, ident, relation_identity(relid));
     return out;
 }

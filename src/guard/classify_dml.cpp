@@ -89,6 +89,47 @@ struct TargetRef {
     int depth;    /* how many sub-queries deep the walker is */
 };
 
+/*
+ * The shape cannot_be_constant() proves, with a column of the target as the
+ * operand (the usual `id = 42`, `a = 1 AND b > 2`): such a WHERE references
+ * the target and cannot fold to a constant, so it restricts -- decided
+ * without walking the tree, on the planning of every UPDATE and DELETE.
+ */
+bool restricts_by_target_column(Node *node, const TargetRef &ref)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, OpExpr)) {
+        ListCell *lc;
+        foreach (lc, castNode(OpExpr, node)->args) {
+            Node *arg = static_cast<Node *>(lfirst(lc));
+            while (arg != nullptr && IsA(arg, RelabelType))
+                arg = reinterpret_cast<Node *>(castNode(RelabelType, arg)->arg);
+            if (arg != nullptr && IsA(arg, Var) && castNode(Var, arg)->varlevelsup == 0 &&
+                (castNode(Var, arg)->varno == static_cast<int>(ref.target) ||
+                 (ref.source != 0 && castNode(Var, arg)->varno == static_cast<int>(ref.source))))
+                return true;
+        }
+        return false;
+    }
+    if (IsA(node, BoolExpr)) {
+        BoolExpr *b = castNode(BoolExpr, node);
+        if (b->boolop == NOT_EXPR)
+            return false;
+        bool is_and = b->boolop == AND_EXPR;
+        ListCell *lc;
+        foreach (lc, b->args) {
+            bool r = restricts_by_target_column(static_cast<Node *>(lfirst(lc)), ref);
+            if (is_and && r)
+                return true;
+            if (!is_and && !r)
+                return false;
+        }
+        return !is_and;
+    }
+    return false;
+}
+
 bool references_target_walker(Node *node, TargetRef *ctx)
 {
     if (node == nullptr)
@@ -183,6 +224,8 @@ Restricts lets_every_row_through(Node *quals, Index target, Index source, Node *
     *condition = nullptr;
     if (quals == nullptr)
         return Restricts::always;
+    if (restricts_by_target_column(quals, TargetRef{target, source, 0}))
+        return Restricts::never; /* the common case, in a few tests */
     bool references = references_target(quals, target, source);
     if (references && cannot_be_constant(quals))
         return Restricts::never;
@@ -283,18 +326,15 @@ List *candidates_of(Query *q, List *out)
 
 } // namespace
 
-bool query_may_match(const Query *q)
+bool dml_restricted_by_target_column(const Query *q)
 {
-    switch (q->commandType) {
-    case CMD_DELETE:
-    case CMD_UPDATE:
-#if MG_HAVE_MERGE
-    case CMD_MERGE:
-#endif
-        return true;
-    default:
-        return q->hasModifyingCTE;
-    }
+    if ((q->commandType != CMD_DELETE && q->commandType != CMD_UPDATE) || q->cteList != NIL ||
+        q->resultRelation <= 0 || q->jointree == nullptr)
+        return false;
+    const RangeTblEntry *t = rt_fetch(q->resultRelation, q->rtable);
+    if (t->rtekind != RTE_RELATION || t->relkind == RELKIND_VIEW)
+        return false;
+    return restricts_by_target_column(q->jointree->quals, TargetRef{static_cast<Index>(q->resultRelation), 0, 0});
 }
 
 List *dml_candidates(Query *q)

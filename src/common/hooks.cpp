@@ -29,6 +29,7 @@
 #include "guard/dml_check.h"
 #include "common/ext_state.h"
 #include "common/hooks.h"
+#include "common/settings.h"
 #include "guard/object_access.h"
 #include "guard/scope.h"
 #include "guard/seq_guard.h"
@@ -96,20 +97,11 @@ bool is_trivial_utility(const Node *stmt)
     }
 }
 
-void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
-                        ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
-                        DestReceiver *dest, QueryCompletion *qc)
+/* Judged, audited, with a frame and a scope: out of line (see mg_process_utility). */
+pg_noinline void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                                 ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                                 DestReceiver *dest, QueryCompletion *qc)
 {
-    /*
-     * BEGIN, COMMIT, SET, SHOW, PREPARE, EXECUTE, FETCH, ...: no rule matches
-     * them (utility_may_match), they get no frame, and the audit has nothing
-     * to add (audit_utility_done: CREATE EXTENSION only) -- straight through.
-     * COPY is not among them: COPY FROM may write a protected table.
-     */
-    if (is_trivial_utility(pstmt->utilityStmt) && !IsA(pstmt->utilityStmt, CopyStmt)) {
-        run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
-        return;
-    }
     guarded("ProcessUtility hook", [&] {
         Node *stmt = pstmt->utilityStmt;
         bool applies = !running_internal_sql() && guard_applies();
@@ -142,6 +134,23 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
         }
         PG_END_TRY();
     });
+}
+
+/*
+ * BEGIN, COMMIT, SET, SHOW, PREPARE, EXECUTE, FETCH, ...: no rule matches
+ * them (utility_may_match), they get no frame, and the audit has nothing to
+ * add (audit_utility_done: CREATE EXTENSION only) -- straight through.  COPY
+ * is not among them: COPY FROM may write a protected table.
+ * mg-lint: no-throw (a test; the extension's work runs under guarded() in process_utility())
+ */
+void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                        ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                        DestReceiver *dest, QueryCompletion *qc)
+{
+    if (is_trivial_utility(pstmt->utilityStmt) && !IsA(pstmt->utilityStmt, CopyStmt))
+        run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    else
+        process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 }
 
 /* The planner hook's own work, out of line: the hook itself stays a few tests. */
@@ -218,11 +227,13 @@ pg_noinline void start_writing_plan(QueryDesc *query, int eflags)
      * After PostgreSQL's own start: its permission checks come first, the
      * relations written are locked, and nothing has run yet.
      */
-    guarded("ExecutorStart hook", [&] {
-        if (!running_internal_sql() && guard_applies())
-            check_dml_execution(query, eflags);
-        volume_executor_started(query, eflags);
-    });
+    bool check = !running_internal_sql() && guard_applies() && dml_execution_needs_check(query, eflags);
+    if (check || max_rows_changed() != 0)
+        guarded("ExecutorStart hook", [&] {
+            if (check)
+                check_dml_execution(query, eflags);
+            volume_executor_started(query, eflags);
+        });
 }
 
 /* mg-lint: no-throw (a test; the extension's work runs under guarded() in start_writing_plan()) */
@@ -249,6 +260,8 @@ void mg_executor_finish(QueryDesc *query)
 /* The part of the object access hook that judges: out of line, the hot path stays small. */
 pg_noinline void judge_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
 {
+    if (prev_object_access)
+        prev_object_access(access, classId, objectId, subId, arg);
     guarded("object access hook", [&] {
         if (guard_applies())
             on_object_access(access, classId, objectId, subId, arg);
@@ -259,15 +272,12 @@ pg_noinline void judge_object_access(ObjectAccessType access, Oid classId, Oid o
 /* mg-lint: no-throw (filters and chains; what it judges runs under guarded() in judge_object_access) */
 void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
 {
-    /* namespace searches and function executions are frequent and never judged */
-    if (access == OAT_NAMESPACE_SEARCH || access == OAT_FUNCTION_EXECUTE) {
+    /* namespace searches and function executions are frequent and never judged: only chained */
+    if (likely(access == OAT_NAMESPACE_SEARCH || access == OAT_FUNCTION_EXECUTE)) {
         if (prev_object_access)
             prev_object_access(access, classId, objectId, subId, arg);
-        return;
-    }
-    if (prev_object_access)
-        prev_object_access(access, classId, objectId, subId, arg);
-    judge_object_access(access, classId, objectId, subId, arg);
+    } else
+        judge_object_access(access, classId, objectId, subId, arg); /* chains first, then judges */
 }
 
 #if MG_HAVE_SHMEM_REQUEST_HOOK
@@ -295,17 +305,23 @@ void mg_shmem_startup()
  */
 void mg_xact_callback(XactEvent event, void *)
 {
-    volume_xact_event(event);
-    audit_concurrent_xact(event);
     switch (event) {
     case XACT_EVENT_COMMIT:
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
+        volume_xact_event(event);
+        audit_concurrent_xact(event);
         reset_scopes(); /* audit frames are popped by their own statements (they outlive internal commits) */
         break;
-    default:
+    case XACT_EVENT_PREPARE:
+        volume_xact_event(event);
         break;
+    case XACT_EVENT_PRE_COMMIT:
+        audit_concurrent_xact(event);
+        break;
+    default:
+        break; /* none of the three acts on the other events */
     }
 }
 

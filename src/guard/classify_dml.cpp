@@ -89,6 +89,24 @@ struct TargetRef {
     int depth;    /* how many sub-queries deep the walker is */
 };
 
+/* An operator with a column of the target as a direct operand? */
+inline bool operator_on_target_column(const OpExpr *op, const TargetRef &ref)
+{
+    const ListCell *lc;
+    foreach (lc, op->args) {
+        const Node *arg = static_cast<const Node *>(lfirst(lc));
+        while (arg != nullptr && IsA(arg, RelabelType))
+            arg = reinterpret_cast<const Node *>(reinterpret_cast<const RelabelType *>(arg)->arg);
+        if (arg != nullptr && IsA(arg, Var)) {
+            const Var *v = reinterpret_cast<const Var *>(arg);
+            if (v->varlevelsup == 0 && (v->varno == static_cast<int>(ref.target) ||
+                                        (ref.source != 0 && v->varno == static_cast<int>(ref.source))))
+                return true;
+        }
+    }
+    return false;
+}
+
 /*
  * The shape cannot_be_constant() proves, with a column of the target as the
  * operand (the usual `id = 42`, `a = 1 AND b > 2`): such a WHERE references
@@ -99,19 +117,8 @@ bool restricts_by_target_column(Node *node, const TargetRef &ref)
 {
     if (node == nullptr)
         return false;
-    if (IsA(node, OpExpr)) {
-        ListCell *lc;
-        foreach (lc, castNode(OpExpr, node)->args) {
-            Node *arg = static_cast<Node *>(lfirst(lc));
-            while (arg != nullptr && IsA(arg, RelabelType))
-                arg = reinterpret_cast<Node *>(castNode(RelabelType, arg)->arg);
-            if (arg != nullptr && IsA(arg, Var) && castNode(Var, arg)->varlevelsup == 0 &&
-                (castNode(Var, arg)->varno == static_cast<int>(ref.target) ||
-                 (ref.source != 0 && castNode(Var, arg)->varno == static_cast<int>(ref.source))))
-                return true;
-        }
-        return false;
-    }
+    if (IsA(node, OpExpr))
+        return operator_on_target_column(castNode(OpExpr, node), ref);
     if (IsA(node, BoolExpr)) {
         BoolExpr *b = castNode(BoolExpr, node);
         if (b->boolop == NOT_EXPR)
@@ -334,7 +341,11 @@ bool dml_restricted_by_target_column(const Query *q)
     const RangeTblEntry *t = rt_fetch(q->resultRelation, q->rtable);
     if (t->rtekind != RTE_RELATION || t->relkind == RELKIND_VIEW)
         return false;
-    return restricts_by_target_column(q->jointree->quals, TargetRef{static_cast<Index>(q->resultRelation), 0, 0});
+    Node *quals = q->jointree->quals;
+    TargetRef ref = {static_cast<Index>(q->resultRelation), 0, 0};
+    if (quals != nullptr && IsA(quals, OpExpr)) /* `WHERE id = 42`: no recursion */
+        return operator_on_target_column(castNode(OpExpr, quals), ref);
+    return restricts_by_target_column(quals, ref);
 }
 
 List *dml_candidates(Query *q)

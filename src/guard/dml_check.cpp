@@ -192,16 +192,22 @@ void attach_dml_candidates(PlannedStmt *plan, List *candidates)
     });
 }
 
-void check_dml_execution(QueryDesc *query, int eflags)
+bool dml_execution_needs_check(QueryDesc *query, int eflags)
 {
     if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-        return; /* EXPLAIN without ANALYZE: the plan never runs */
+        return false; /* EXPLAIN without ANALYZE: the plan never runs */
     PlannedStmt *plan = query->plannedstmt;
     if (plan == nullptr || plan->commandType == CMD_UTILITY ||
         (plan->commandType == CMD_SELECT && !plan->hasModifyingCTE))
+        return false;
+    return anything_to_judge(query->estate, plan);
+}
+
+void check_dml_execution(QueryDesc *query, int eflags)
+{
+    if (!dml_execution_needs_check(query, eflags))
         return;
-    if (!anything_to_judge(query->estate, plan))
-        return;
+    PlannedStmt *plan = query->plannedstmt;
     Found found = {NIL, CMD_UNKNOWN};
     for_each_modify_table(plan, [&](ModifyTable *mt) { check_modify_table(query, plan, mt, query->params, found); });
     if (found.matches == NIL)

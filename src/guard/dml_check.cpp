@@ -144,30 +144,31 @@ void check_modify_table(QueryDesc *query, PlannedStmt *plan, ModifyTable *mt, Pa
 /*
  * The common case, in a few tests: no ModifyTable node carries candidates,
  * and every relation written is open (es_relations) and outside schema
- * migrate_guard -- check_modify_table() would find nothing.
+ * migrate_guard -- check_modify_table() would find nothing.  The plan's
+ * resultRelations hold those of every ModifyTable node (and their root
+ * relations: a superset, which only makes the test more cautious).
  */
 bool anything_to_judge(EState *estate, PlannedStmt *plan)
 {
-    bool found = false;
+    if (estate == nullptr)
+        return true;
     Oid schema = ext_state().schema_oid;
-    for_each_modify_table(plan, [&](ModifyTable *mt) {
-        if (found || mt->plan.qual != NIL) {
-            found = true;
-            return;
-        }
-        ListCell *lc;
-        foreach (lc, mt->resultRelations) {
-            Index rti = static_cast<Index>(lfirst_int(lc));
-            Relation rel = estate != nullptr && rti > 0 && rti <= estate->es_range_table_size
-                               ? estate->es_relations[rti - 1]
-                               : nullptr;
-            if (rel == nullptr || RelationGetNamespace(rel) == schema) {
-                found = true;
-                return;
-            }
-        }
-    });
-    return found;
+    const ListCell *lc;
+    foreach (lc, plan->resultRelations) {
+        Index rti = static_cast<Index>(lfirst_int(lc));
+        Relation rel = rti > 0 && rti <= estate->es_range_table_size ? estate->es_relations[rti - 1] : nullptr;
+        if (rel == nullptr || RelationGetNamespace(rel) == schema)
+            return true;
+    }
+    if (plan->planTree != nullptr && IsA(plan->planTree, ModifyTable) &&
+        castNode(ModifyTable, plan->planTree)->plan.qual != NIL)
+        return true;
+    foreach (lc, plan->subplans) {
+        const Plan *sub = static_cast<const Plan *>(lfirst(lc));
+        if (sub != nullptr && IsA(sub, ModifyTable) && sub->qual != NIL)
+            return true;
+    }
+    return false;
 }
 
 } // namespace

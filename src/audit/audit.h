@@ -30,6 +30,7 @@
 #include "guard/verdict.h"
 
 extern "C" {
+#include "access/transam.h"
 #include "catalog/objectaccess.h"
 #include "executor/execdesc.h"
 }
@@ -104,16 +105,31 @@ void audit_utility_done(Node *stmt, const StatementFrame &frame);
 /*
  * The audit's parts of the hooks (called by hooks.cpp, which chains them):
  * the object_access_hook sees the index a CONCURRENTLY statement creates or
- * drops (audit_concurrent.cpp, with its transaction callback registered by
- * register_concurrent_callbacks()); ExecutorStart logs direct writes to
+ * drops (audit_concurrent.cpp, with its part of the transaction callback,
+ * audit_concurrent_xact()); ExecutorStart logs direct writes to
  * system catalogs before the statement starts (audit_catalog_dml.cpp).
  */
 void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId);
-void register_concurrent_callbacks();
+void audit_concurrent_xact(XactEvent event);
 void audit_executor_starting(QueryDesc *desc, int eflags);
 
+/* Cheap test before audit_executor_starting(): only relations with OIDs below the users' can be catalogs. */
+inline bool plan_may_write_catalog(const PlannedStmt *ps)
+{
+    const ListCell *lc;
+    foreach (lc, ps->resultRelations) {
+        const RangeTblEntry *rte = static_cast<const RangeTblEntry *>(list_nth(ps->rtable, lfirst_int(lc) - 1));
+        if (rte->rtekind == RTE_RELATION && rte->relid < FirstNormalObjectId)
+            return true;
+    }
+    return false;
+}
+
 /* True while migrate_guard runs its own SQL: the hooks leave it alone. */
-bool running_internal_sql();
+namespace detail {
+extern int g_internal_sql;
+}
+inline bool running_internal_sql() { return detail::g_internal_sql > 0; }
 void begin_internal_sql();
 void end_internal_sql();
 

@@ -57,13 +57,25 @@ void log_catalog_writes(QueryDesc *desc)
     }
 }
 
+/* Does the statement write a system catalog?  The cheap test first: user relations have OIDs past the catalogs'. */
+bool writes_catalog(const PlannedStmt *ps)
+{
+    ListCell *lc;
+    foreach (lc, ps->resultRelations) {
+        RangeTblEntry *rte = rt_fetch(lfirst_int(lc), ps->rtable);
+        if (rte->rtekind == RTE_RELATION && rte->relid < FirstNormalObjectId && IsCatalogRelationOid(rte->relid))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 void audit_executor_starting(QueryDesc *desc, int eflags)
 {
-    /* only statements that write (resultRelations) and really run */
-    if (desc->plannedstmt->resultRelations != NIL && !(eflags & EXEC_FLAG_EXPLAIN_ONLY) &&
-        !IsParallelWorker() && !creating_extension && !running_internal_sql() && audit_enabled())
+    /* only statements that write a catalog (resultRelations) and really run */
+    if (writes_catalog(desc->plannedstmt) && !(eflags & EXEC_FLAG_EXPLAIN_ONLY) && !IsParallelWorker() &&
+        !creating_extension && !running_internal_sql() && audit_enabled())
         log_catalog_writes(desc);
 }
 

@@ -64,6 +64,16 @@ void log_index_dropped(Oid indexid, const StatementFrame &frame)
     audit_write(row, &frame);
 }
 
+/* Out of line: the transaction callback's common case stays a test. */
+pg_noinline void log_pending_index_drop(Oid index)
+{
+    guarded("transaction callback", [&] {
+        const StatementFrame *frame = current_statement();
+        if (frame != nullptr && frame->audit == FrameAudit::await_index_drop && audit_enabled())
+            log_index_dropped(index, *frame);
+    });
+}
+
 } // namespace
 
 void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId)
@@ -83,28 +93,17 @@ void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int
     });
 }
 
-namespace {
-
-void audit_xact(XactEvent event, void *)
+void audit_concurrent_xact(XactEvent event)
 {
-    if (event == XACT_EVENT_PRE_COMMIT && OidIsValid(g_dropping_index)) {
+    if (!OidIsValid(g_dropping_index))
+        return; /* every transaction but those of a DROP INDEX CONCURRENTLY */
+    if (event == XACT_EVENT_PRE_COMMIT) {
         Oid index = g_dropping_index;
         g_dropping_index = InvalidOid;
-        guarded("transaction callback", [&] {
-            const StatementFrame *frame = current_statement();
-            if (frame != nullptr && frame->audit == FrameAudit::await_index_drop && audit_enabled())
-                log_index_dropped(index, *frame);
-        });
+        log_pending_index_drop(index);
     } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_COMMIT) {
         g_dropping_index = InvalidOid;
     }
-}
-
-} // namespace
-
-void register_concurrent_callbacks()
-{
-    RegisterXactCallback(audit_xact, nullptr);
 }
 
 } // namespace mg

@@ -50,7 +50,6 @@ const char *const kHiddenTop = "(hidden: this top-level statement set a password
 StatementFrame *g_frames = nullptr;
 int g_capacity = 0;
 int g_depth = 0;
-int g_internal = 0;
 
 /*
  * Per transaction (TopTransactionContext; forgotten at transaction end):
@@ -534,12 +533,12 @@ void set_current_statement_audit(FrameAudit audit)
         g_frames[g_depth - 1].audit = audit;
 }
 
-bool running_internal_sql() { return g_internal > 0; }
-void begin_internal_sql() { g_internal++; }
+int detail::g_internal_sql = 0;
+void begin_internal_sql() { detail::g_internal_sql++; }
 void end_internal_sql()
 {
-    if (g_internal > 0)
-        g_internal--;
+    if (detail::g_internal_sql > 0)
+        detail::g_internal_sql--;
 }
 
 bool audit_enabled()

@@ -11,10 +11,15 @@
 #include "common/ext_state.h"
 
 namespace mg {
+namespace detail {
+ExtState g_ext_state = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
+bool g_ext_state_valid = false;
+} // namespace detail
+
 namespace {
 
-ExtState g_state = {false, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
-bool g_valid = false;
+ExtState &g_state = detail::g_ext_state;
+bool &g_valid = detail::g_ext_state_valid;
 bool g_callbacks_registered = false;
 
 /* mg-lint: no-throw (invalidation callback: flips a flag) */
@@ -47,7 +52,7 @@ void register_ext_state_callbacks()
     g_callbacks_registered = true;
 }
 
-const ExtState &ext_state()
+const ExtState &detail::look_up_ext_state()
 {
     if (g_valid)
         return g_state;

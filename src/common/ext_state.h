@@ -18,8 +18,20 @@ struct ExtState {
 
 void register_ext_state_callbacks();
 
-/* The cached state; looks it up when the cache was invalidated. */
-const ExtState &ext_state();
+namespace detail {
+extern ExtState g_ext_state;
+extern bool g_ext_state_valid;
+const ExtState &look_up_ext_state();
+} // namespace detail
+
+/*
+ * The cached state; looks it up when the cache was invalidated.  Inline: the
+ * hooks ask on every statement, and the answer is nearly always cached.
+ */
+inline const ExtState &ext_state()
+{
+    return likely(detail::g_ext_state_valid) ? detail::g_ext_state : detail::look_up_ext_state();
+}
 
 /* Tables whose rows only the flag may change (the audit log). */
 bool is_protected_table(Oid relid);

@@ -17,7 +17,7 @@
  *                         the rows each statement really changes
  *   ExecutorFinish_hook : (guard/volume.h).
  *   shmem hooks         : the ring of refused statements.
- *   xact callback       : forget statement frames and scopes.
+ *   xact callback       : forget statement frames, scopes and row counters.
  *
  * Every hook chains to the previous one, also when the guard is off or the
  * extension is not installed in the current database.
@@ -29,6 +29,7 @@
 #include "guard/dml_check.h"
 #include "common/ext_state.h"
 #include "common/hooks.h"
+#include "common/settings.h"
 #include "guard/object_access.h"
 #include "guard/scope.h"
 #include "guard/seq_guard.h"
@@ -96,9 +97,10 @@ bool is_trivial_utility(const Node *stmt)
     }
 }
 
-void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
-                        ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
-                        DestReceiver *dest, QueryCompletion *qc)
+/* Judged, audited, with a frame and a scope: out of line (see mg_process_utility). */
+pg_noinline void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                                 ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                                 DestReceiver *dest, QueryCompletion *qc)
 {
     guarded("ProcessUtility hook", [&] {
         Node *stmt = pstmt->utilityStmt;
@@ -134,65 +136,148 @@ void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_
     });
 }
 
+/*
+ * BEGIN, COMMIT, SET, SHOW, PREPARE, EXECUTE, FETCH, ...: no rule matches
+ * them (utility_may_match), they get no frame, and the audit has nothing to
+ * add (audit_utility_done: CREATE EXTENSION only) -- straight through.  COPY
+ * is not among them: COPY FROM may write a protected table.
+ * mg-lint: no-throw (a test; the extension's work runs under guarded() in process_utility())
+ */
+void mg_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                        ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                        DestReceiver *dest, QueryCompletion *qc)
+{
+    if (is_trivial_utility(pstmt->utilityStmt) && !IsA(pstmt->utilityStmt, CopyStmt))
+        run_next_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    else
+        process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+}
+
+/* The planner hook's own work, out of line: the hook itself stays a few tests. */
+pg_noinline List *plan_candidates(Query *parse)
+{
+    return guarded("planner hook", [&] { return dml_plan_candidates(parse); });
+}
+
+pg_noinline void after_planning(Query *parse, PlannedStmt *plan, const char *query_string, List *candidates)
+{
+    guarded("planner hook", [&] {
+        attach_dml_candidates(plan, candidates);
+        /* only a relation the plan does not scan (a regclass constant) can be a sequence it writes */
+        if (plan_mentions_unscanned_relation(plan) && !running_internal_sql() && guard_applies())
+            check_sequence_writes(parse, plan, query_string);
+    });
+}
+
+/*
+ * PostgreSQL's planner is called outside guarded() (its errors are longjmps
+ * either way), so a statement that nothing can concern costs a few tests.
+ * mg-lint: no-throw (tests and PostgreSQL calls; the extension's work runs
+ * under guarded() in plan_candidates() and after_planning())
+ */
 PlannedStmt *mg_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo bound_params)
 {
-    return guarded("planner hook", [&] {
-        List *candidates = NIL;
-        if (query_may_match(parse) && !running_internal_sql() && guard_applies())
-            candidates = dml_plan_candidates(parse); /* before planning: the planner rewrites parse in place */
-        PlannedStmt *plan = prev_planner ? prev_planner(parse, query_string, cursor_options, bound_params)
-                                         : standard_planner(parse, query_string, cursor_options, bound_params);
-        attach_dml_candidates(plan, candidates);
-        if (plan->relationOids != NIL && !running_internal_sql() && guard_applies())
-            check_sequence_writes(parse, plan, query_string);
-        return plan;
-    });
+    List *candidates = NIL;
+    if (query_may_match(parse) && !dml_restricted_by_target_column(parse) && !running_internal_sql() &&
+        guard_applies())
+        candidates = plan_candidates(parse); /* before planning: the planner rewrites parse in place */
+    PlannedStmt *plan = prev_planner ? prev_planner(parse, query_string, cursor_options, bound_params)
+                                     : standard_planner(parse, query_string, cursor_options, bound_params);
+    if (candidates != NIL || plan_mentions_unscanned_relation(plan))
+        after_planning(parse, plan, query_string, candidates);
+    return plan;
 }
 
+/*
+ * Can the plan write?  A plain SELECT (no writable CTE) has no result
+ * relation: no catalog write to audit, no DML rule, no row to count.
+ */
+bool plan_writes(const PlannedStmt *plan)
+{
+    switch (plan->commandType) {
+    case CMD_DELETE:
+    case CMD_UPDATE:
+    case CMD_INSERT:
+#if MG_HAVE_MERGE
+    case CMD_MERGE:
+#endif
+        return true;
+    case CMD_SELECT:
+        return plan->hasModifyingCTE;
+    default:
+        return plan->resultRelations != NIL;
+    }
+}
+
+void run_next_executor_start(QueryDesc *query, int eflags)
+{
+    if (prev_executor_start)
+        prev_executor_start(query, eflags);
+    else
+        standard_ExecutorStart(query, eflags);
+}
+
+/* A plan that writes: audit, judge, count. */
+pg_noinline void start_writing_plan(QueryDesc *query, int eflags)
+{
+    if (plan_may_write_catalog(query->plannedstmt)) /* direct catalog writes: logged before they run */
+        guarded("ExecutorStart hook", [&] { audit_executor_starting(query, eflags); });
+    run_next_executor_start(query, eflags);
+    /*
+     * After PostgreSQL's own start: its permission checks come first, the
+     * relations written are locked, and nothing has run yet.
+     */
+    bool check = !running_internal_sql() && guard_applies() && dml_execution_needs_check(query, eflags);
+    if (check || max_rows_changed() != 0)
+        guarded("ExecutorStart hook", [&] {
+            if (check)
+                check_dml_execution(query, eflags);
+            volume_executor_started(query, eflags);
+        });
+}
+
+/* mg-lint: no-throw (a test; the extension's work runs under guarded() in start_writing_plan()) */
 void mg_executor_start(QueryDesc *query, int eflags)
 {
-    guarded("ExecutorStart hook", [&] {
-        audit_executor_starting(query, eflags); /* direct catalog writes: logged before they run */
-        if (prev_executor_start)
-            prev_executor_start(query, eflags);
-        else
-            standard_ExecutorStart(query, eflags);
-        /*
-         * After PostgreSQL's own start: its permission checks come first, the
-         * relations written are locked, and nothing has run yet.
-         */
-        CmdType cmd = query->plannedstmt ? query->plannedstmt->commandType : CMD_UNKNOWN;
-        bool writes = cmd == CMD_DELETE || cmd == CMD_UPDATE || cmd == CMD_INSERT || cmd == CMD_MERGE ||
-                      (cmd == CMD_SELECT && query->plannedstmt->hasModifyingCTE);
-        if (writes && !running_internal_sql() && guard_applies())
-            check_dml_execution(query, eflags);
-        volume_executor_started(query, eflags);
-    });
+    if (query->plannedstmt != nullptr && plan_writes(query->plannedstmt))
+        start_writing_plan(query, eflags);
+    else
+        run_next_executor_start(query, eflags);
 }
 
+/* mg-lint: no-throw (PostgreSQL calls and a test; volume_executor_finished() runs its work under guarded()) */
 void mg_executor_finish(QueryDesc *query)
 {
-    guarded("ExecutorFinish hook", [&] {
-        if (prev_executor_finish)
-            prev_executor_finish(query);
-        else
-            standard_ExecutorFinish(query);
+    if (prev_executor_finish)
+        prev_executor_finish(query);
+    else
+        standard_ExecutorFinish(query);
+    /* only runs whose rows are being counted have anything to do here */
+    if (volume_counting())
         volume_executor_finished(query);
-    });
 }
 
-void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+/* The part of the object access hook that judges: out of line, the hot path stays small. */
+pg_noinline void judge_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
 {
     if (prev_object_access)
         prev_object_access(access, classId, objectId, subId, arg);
-    /* namespace searches and function executions are frequent and never judged */
-    if (access == OAT_NAMESPACE_SEARCH || access == OAT_FUNCTION_EXECUTE)
-        return;
     guarded("object access hook", [&] {
         if (guard_applies())
             on_object_access(access, classId, objectId, subId, arg);
         audit_object_access(access, classId, objectId, subId);
     });
+}
+
+/* mg-lint: no-throw (filters and chains; what it judges runs under guarded() in judge_object_access) */
+void mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+    /* namespace searches and function executions are frequent and never judged: only chained */
+    if (likely(access == OAT_NAMESPACE_SEARCH || access == OAT_FUNCTION_EXECUTE)) {
+        if (prev_object_access)
+            prev_object_access(access, classId, objectId, subId, arg);
+    } else
+        judge_object_access(access, classId, objectId, subId, arg); /* chains first, then judges */
 }
 
 #if MG_HAVE_SHMEM_REQUEST_HOOK
@@ -212,7 +297,12 @@ void mg_shmem_startup()
     guarded("shmem startup", [] { blocked_log_init_shmem(); });
 }
 
-/* mg-lint: no-throw (resets counters, C calls only) */
+/*
+ * The one transaction callback (one entry in PostgreSQL's list, called on
+ * every transaction event): the guard by volume forgets its runs, the audit
+ * writes the row of a DROP INDEX CONCURRENTLY, the scopes are reset.
+ * mg-lint: no-throw (resets counters; the audit's part runs under guarded())
+ */
 void mg_xact_callback(XactEvent event, void *)
 {
     switch (event) {
@@ -220,10 +310,18 @@ void mg_xact_callback(XactEvent event, void *)
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
+        volume_xact_event(event);
+        audit_concurrent_xact(event);
         reset_scopes(); /* audit frames are popped by their own statements (they outlive internal commits) */
         break;
-    default:
+    case XACT_EVENT_PREPARE:
+        volume_xact_event(event);
         break;
+    case XACT_EVENT_PRE_COMMIT:
+        audit_concurrent_xact(event);
+        break;
+    default:
+        break; /* none of the three acts on the other events */
     }
 }
 
@@ -251,7 +349,6 @@ void install_hooks()
     blocked_log_request_shmem();
 #endif
     RegisterXactCallback(mg_xact_callback, nullptr);
-    register_concurrent_callbacks();
     register_ext_state_callbacks();
     register_volume_callbacks();
     g_installed = true;

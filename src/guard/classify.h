@@ -95,8 +95,28 @@ bool conversion_keeps_values(Node *expr, AttrNumber attnum);
 
 /* ---- DML (rewritten Query trees, as the planner receives them) ---- */
 
-/* Cheap test: is this query a DELETE/UPDATE/MERGE or has a writable CTE? */
-bool query_may_match(const Query *query);
+/* Cheap test: is this query a DELETE/UPDATE/MERGE or has a writable CTE?  (Inline: run on every planning.) */
+inline bool query_may_match(const Query *q)
+{
+    switch (q->commandType) {
+    case CMD_DELETE:
+    case CMD_UPDATE:
+#if MG_HAVE_MERGE
+    case CMD_MERGE:
+#endif
+        return true;
+    default:
+        return q->hasModifyingCTE;
+    }
+}
+
+/*
+ * Cheap test for the usual UPDATE/DELETE (`WHERE id = 42`, no writable CTE,
+ * a table as target): its WHERE has a column of the target as an operand of
+ * an operator (alone, in an AND, or in every branch of an OR), so it
+ * restricts and dml_candidates() would find nothing.
+ */
+bool dml_restricted_by_target_column(const Query *q);
 
 /*
  * One way a DELETE/UPDATE/MERGE (the query or one of its writable CTEs) can

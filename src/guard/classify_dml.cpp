@@ -97,6 +97,54 @@ struct TargetRef {
     int depth;    /* how many sub-queries deep the walker is */
 };
 
+/* An operator with a column of the target as a direct operand? */
+inline bool operator_on_target_column(const OpExpr *op, const TargetRef &ref)
+{
+    const ListCell *lc;
+    foreach (lc, op->args) {
+        const Node *arg = static_cast<const Node *>(lfirst(lc));
+        while (arg != nullptr && IsA(arg, RelabelType))
+            arg = reinterpret_cast<const Node *>(reinterpret_cast<const RelabelType *>(arg)->arg);
+        if (arg != nullptr && IsA(arg, Var)) {
+            const Var *v = reinterpret_cast<const Var *>(arg);
+            if (v->varlevelsup == 0 && (v->varno == static_cast<int>(ref.target) ||
+                                        (ref.source != 0 && v->varno == static_cast<int>(ref.source))))
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The shape cannot_be_constant() proves, with a column of the target as the
+ * operand (the usual `id = 42`, `a = 1 AND b > 2`): such a WHERE references
+ * the target and cannot fold to a constant, so it restricts -- decided
+ * without walking the tree, on the planning of every UPDATE and DELETE.
+ */
+bool restricts_by_target_column(Node *node, const TargetRef &ref)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, OpExpr))
+        return operator_on_target_column(castNode(OpExpr, node), ref);
+    if (IsA(node, BoolExpr)) {
+        BoolExpr *b = castNode(BoolExpr, node);
+        if (b->boolop == NOT_EXPR)
+            return false;
+        bool is_and = b->boolop == AND_EXPR;
+        ListCell *lc;
+        foreach (lc, b->args) {
+            bool r = restricts_by_target_column(static_cast<Node *>(lfirst(lc)), ref);
+            if (is_and && r)
+                return true;
+            if (!is_and && !r)
+                return false;
+        }
+        return !is_and;
+    }
+    return false;
+}
+
 bool references_target_walker(Node *node, TargetRef *ctx)
 {
     if (node == nullptr)
@@ -252,6 +300,8 @@ Restricts lets_every_row_through(Node *quals, Index target, Index source, Node *
     *unevaluated = nullptr;
     if (quals == nullptr)
         return Restricts::always;
+    if (restricts_by_target_column(quals, TargetRef{target, source, 0}))
+        return Restricts::never; /* the common case, in a few tests */
     bool references = references_target(quals, target, source);
     if (references && cannot_be_constant(quals))
         return Restricts::never;
@@ -368,18 +418,19 @@ List *candidates_of(Query *q, List *out)
 
 } // namespace
 
-bool query_may_match(const Query *q)
+bool dml_restricted_by_target_column(const Query *q)
 {
-    switch (q->commandType) {
-    case CMD_DELETE:
-    case CMD_UPDATE:
-#if MG_HAVE_MERGE
-    case CMD_MERGE:
-#endif
-        return true;
-    default:
-        return q->hasModifyingCTE;
-    }
+    if ((q->commandType != CMD_DELETE && q->commandType != CMD_UPDATE) || q->cteList != NIL ||
+        q->resultRelation <= 0 || q->jointree == nullptr)
+        return false;
+    const RangeTblEntry *t = rt_fetch(q->resultRelation, q->rtable);
+    if (t->rtekind != RTE_RELATION || t->relkind == RELKIND_VIEW)
+        return false;
+    Node *quals = q->jointree->quals;
+    TargetRef ref = {static_cast<Index>(q->resultRelation), 0, 0};
+    if (quals != nullptr && IsA(quals, OpExpr)) /* `WHERE id = 42`: no recursion */
+        return operator_on_target_column(castNode(OpExpr, quals), ref);
+    return restricts_by_target_column(quals, ref);
 }
 
 List *dml_candidates(Query *q)

@@ -30,4 +30,12 @@ void attach_dml_candidates(PlannedStmt *plan, List *candidates);
 /* ExecutorStart side: judge the plan about to run (refuses with ERROR). */
 void check_dml_execution(QueryDesc *query, int eflags);
 
+/*
+ * Would check_dml_execution() look at anything?  Not when the plan never
+ * runs (EXPLAIN), when no ModifyTable node carries candidates and every
+ * relation written is open and outside schema migrate_guard: the common case,
+ * in a few tests (no allocation, no catalog access, nothing that throws).
+ */
+bool dml_execution_needs_check(QueryDesc *query, int eflags);
+
 } // namespace mg

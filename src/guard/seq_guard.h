@@ -17,6 +17,32 @@
 
 namespace mg {
 
+/*
+ * Does plan->relationOids name a relation other than the tables the plan
+ * scans (a regclass constant, a sequence)?  If not, the plan calls no
+ * sequence writer on a sequence it names, and check_sequence_writes() has
+ * nothing to look at.  Inline: it runs after every planning.
+ */
+inline bool plan_mentions_unscanned_relation(const PlannedStmt *plan)
+{
+    const ListCell *lc;
+    foreach (lc, plan->relationOids) {
+        Oid relid = lfirst_oid(lc);
+        bool scanned_table = false;
+        const ListCell *rc;
+        foreach (rc, plan->rtable) {
+            const RangeTblEntry *rte = static_cast<const RangeTblEntry *>(lfirst(rc));
+            if (rte->rtekind == RTE_RELATION && rte->relid == relid && rte->relkind != RELKIND_SEQUENCE) {
+                scanned_table = true;
+                break;
+            }
+        }
+        if (!scanned_table)
+            return true;
+    }
+    return false;
+}
+
 /* After planning: refuse a sequence write on one of migrate_guard's sequences. */
 void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *query_string);
 

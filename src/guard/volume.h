@@ -17,10 +17,16 @@ namespace mg {
 /* ExecutorStart hook, once the plan state exists: puts the row counters in. */
 void volume_executor_started(QueryDesc *qd, int eflags);
 
-/* ExecutorFinish hook, after AFTER triggers (foreign-key actions) ran. */
+/* ExecutorFinish hook, after AFTER triggers (foreign-key actions) ran (its own work runs under guarded()). */
 void volume_executor_finished(QueryDesc *qd);
 
-/* Transaction and subtransaction callbacks; called once from install_hooks(). */
+/* Is some executor run of this transaction counting rows (else volume_executor_finished() has nothing to do)? */
+bool volume_counting();
+
+/* The transaction callback's part (hooks.cpp): forget the runs of the transaction. */
+void volume_xact_event(XactEvent event);
+
+/* The subtransaction callback; called once from install_hooks(). */
 void register_volume_callbacks();
 
 } // namespace mg

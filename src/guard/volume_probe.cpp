@@ -238,37 +238,44 @@ void close_window(Probe *p)
     }
 }
 
-/* The subplan of a probed node: between two rows. */
+/*
+ * The subplan of a probed node: between two rows.  It runs once per row, so
+ * it is plain counter arithmetic with no guarded() frame of its own: nothing
+ * on this path throws a C++ exception (PostgreSQL's errors are longjmps and
+ * no frame here holds an object with a destructor), and the one part that
+ * does more -- the guard's decision once a tally passes the limit,
+ * volume_judge() -- runs under guarded().
+ * mg-lint: no-throw (counter arithmetic; volume_judge() is guarded)
+ */
 TupleTableSlot *subplan_next(PlanState *ps)
 {
-    return guarded("row counter", [&] {
-        Probe *p = probe_of(ps, true);
-        if (p->open)
-            close_window(p);
-        TupleTableSlot *slot;
-        if (p->direct) {
-            /* a foreign-data wrapper's direct modification: the rows change (and are counted) in here */
-            open_window(p);
-            slot = p->sub_real(ps);
-            close_window(p);
-        } else
-            slot = p->sub_real(ps);
-        if (!TupIsNull(slot))
-            open_window(p);
-        return slot;
-    });
+    Probe *p = probe_of(ps, true);
+    if (p->open)
+        close_window(p);
+    TupleTableSlot *slot;
+    if (p->direct) {
+        /* a foreign-data wrapper's direct modification: the rows change (and are counted) in here */
+        open_window(p);
+        slot = p->sub_real(ps);
+        close_window(p);
+    } else
+        slot = p->sub_real(ps);
+    if (!TupIsNull(slot))
+        open_window(p);
+    return slot;
 }
 
-/* A probed node with RETURNING: it hands a row up while its window is open. */
+/*
+ * A probed node with RETURNING: it hands a row up while its window is open.
+ * mg-lint: no-throw (counter arithmetic, as subplan_next())
+ */
 TupleTableSlot *node_next(PlanState *ps)
 {
-    return guarded("row counter", [&] {
-        Probe *p = probe_of(ps, false);
-        TupleTableSlot *slot = p->node_real(ps);
-        if (p->open)
-            close_window(p);
-        return slot;
-    });
+    Probe *p = probe_of(ps, false);
+    TupleTableSlot *slot = p->node_real(ps);
+    if (p->open)
+        close_window(p);
+    return slot;
 }
 
 bool counted(ModifyTableState *mt, Effect *effect)
@@ -321,6 +328,7 @@ int for_each_counted_node(QueryDesc *qd, Fn &&fn)
 void init_probe(Frame *f, Probe *p, ModifyTableState *mt)
 {
     ModifyTable *plan = castNode(ModifyTable, mt->ps.plan);
+    *p = Probe{};
     p->node = mt;
     p->frame = f;
     counted(mt, &p->effect);
@@ -344,24 +352,6 @@ void init_probe(Frame *f, Probe *p, ModifyTableState *mt)
 bool guard_acts_here()
 {
     return !IsBinaryUpgrade && IsTransactionState() && !running_internal_sql() && ext_state().present;
-}
-
-/* mg-lint: no-throw (transaction callback: resets pointers) */
-void forget_frames(XactEvent event, void *)
-{
-    switch (event) {
-    case XACT_EVENT_COMMIT:
-    case XACT_EVENT_ABORT:
-    case XACT_EVENT_PARALLEL_COMMIT:
-    case XACT_EVENT_PARALLEL_ABORT:
-    case XACT_EVENT_PREPARE:
-        /* frames of this transaction are never touched again, whenever their memory goes */
-        g_generation++;
-        g_newest = nullptr;
-        break;
-    default:
-        break;
-    }
 }
 
 /* mg-lint: no-throw (subtransaction callback: unlinks list nodes) */
@@ -392,13 +382,20 @@ void volume_executor_started(QueryDesc *qd, int eflags)
     if (n == 0 || !guard_acts_here())
         return;
 
-    /* one allocation: the frame, its probes and its stack of windows */
+    /*
+     * One allocation: the frame, its probes and its stack of windows.  Not
+     * zeroed as a whole (the statement's inline tallies are set up when first
+     * used): every field is set here, the probes by init_probe().
+     */
     EState *estate = qd->estate;
     Size size = MAXALIGN(sizeof(Frame)) + MAXALIGN(sizeof(Probe) * n) + sizeof(Probe *) * n;
-    char *mem = static_cast<char *>(MemoryContextAllocZero(estate->es_query_cxt, size));
+    char *mem = static_cast<char *>(MemoryContextAlloc(estate->es_query_cxt, size));
     Frame *f = reinterpret_cast<Frame *>(mem);
     f->probes = reinterpret_cast<Probe *>(mem + MAXALIGN(sizeof(Frame)));
     f->windows = reinterpret_cast<Probe **>(mem + MAXALIGN(sizeof(Frame)) + MAXALIGN(sizeof(Probe) * n));
+    f->nprobes = 0;
+    f->depth = 0;
+    f->mark = 0;
     f->qd = qd;
     f->estate = estate;
     f->subid = GetCurrentSubTransactionId();
@@ -407,6 +404,9 @@ void volume_executor_started(QueryDesc *qd, int eflags)
     f->stmt.length = stmt->stmt_len;
     f->stmt.limit = static_cast<uint64>(limit);
     f->stmt.cxt = estate->es_query_cxt;
+    f->stmt.judged_any = false;
+    f->stmt.tallies = nullptr;
+    f->stmt.inline_used = 0;
     f->owner = &f->stmt;
     f->cascade = (eflags & EXEC_FLAG_SKIP_TRIGGERS) && InNoForceRLSOperation();
     if (f->cascade && g_newest != nullptr)
@@ -425,15 +425,37 @@ void volume_executor_finished(QueryDesc *qd)
     for (Frame *f = g_newest; f != nullptr; f = f->older) {
         if (f->qd == qd) {
             if (f->stmt.judged_any)
-                volume_audit(&f->stmt);
+                guarded("ExecutorFinish hook", [&] { volume_audit(&f->stmt); });
             return;
         }
     }
 }
 
+bool volume_counting()
+{
+    return g_newest != nullptr;
+}
+
+/* Resets pointers only: called from the transaction callback. */
+void volume_xact_event(XactEvent event)
+{
+    switch (event) {
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PARALLEL_ABORT:
+    case XACT_EVENT_PREPARE:
+        /* frames of this transaction are never touched again, whenever their memory goes */
+        g_generation++;
+        g_newest = nullptr;
+        break;
+    default:
+        break;
+    }
+}
+
 void register_volume_callbacks()
 {
-    RegisterXactCallback(forget_frames, nullptr);
     RegisterSubXactCallback(forget_subxact_frames, nullptr);
 }
 

@@ -38,22 +38,25 @@ const char *rows_text(const VolumeTally *t)
 
 void volume_judge(VolumeStatement *st, VolumeTally *t)
 {
-    int limit = static_cast<int>(st->limit);
-    t->judged = true;
-    t->limit = limit;
-    st->judged_any = true;
-    if (relation_is_exempt(t->relid))
-        return;
-    MemoryContext old = MemoryContextSwitchTo(st->cxt);
-    char *object = relation_identity(t->relid);
-    t->verdict.object = object;
-    List *matches = add_match(NIL, t->rule, object, t->relid);
-    /* DETAIL: what the statement did, then why the rule exists */
-    static_cast<Match *>(linitial(matches))->detail =
-        psprintf("The statement %s %s, more than migrate_guard.max_rows_changed = %d. %s",
-                 verb(t->rule), rows_text(t), limit, rule_info(t->rule).danger);
-    t->verdict = judge(matches, st->source, st->location, st->length);
-    MemoryContextSwitchTo(old);
+    /* called from the row counters, which have no guarded() frame of their own */
+    guarded("row counter", [&] {
+        int limit = static_cast<int>(st->limit);
+        t->judged = true;
+        t->limit = limit;
+        st->judged_any = true;
+        if (relation_is_exempt(t->relid))
+            return;
+        MemoryContext old = MemoryContextSwitchTo(st->cxt);
+        char *object = relation_identity(t->relid);
+        t->verdict.object = object;
+        List *matches = add_match(NIL, t->rule, object, t->relid);
+        /* DETAIL: what the statement did, then why the rule exists */
+        static_cast<Match *>(linitial(matches))->detail =
+            psprintf("The statement %s %s, more than migrate_guard.max_rows_changed = %d. %s",
+                     verb(t->rule), rows_text(t), limit, rule_info(t->rule).danger);
+        t->verdict = judge(matches, st->source, st->location, st->length);
+        MemoryContextSwitchTo(old);
+    });
 }
 
 VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule)
@@ -63,7 +66,8 @@ VolumeTally *volume_tally(VolumeStatement *st, Oid relid, Rule rule)
             return t;
     VolumeTally *t = st->inline_used < static_cast<int>(lengthof(st->inline_tallies))
                          ? &st->inline_tallies[st->inline_used++]
-                         : static_cast<VolumeTally *>(MemoryContextAllocZero(st->cxt, sizeof(VolumeTally)));
+                         : static_cast<VolumeTally *>(MemoryContextAlloc(st->cxt, sizeof(VolumeTally)));
+    *t = VolumeTally{}; /* the statement's memory is not zeroed (volume_probe.cpp) */
     t->relid = relid;
     t->rule = rule;
     t->verdict = Verdict{false, rule, nullptr, relid, false};

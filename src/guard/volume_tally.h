@@ -31,8 +31,8 @@ struct VolumeStatement {
     MemoryContext cxt;  /* lives as long as the statement's executor state */
     bool judged_any;    /* some tally passed the limit */
     VolumeTally *tallies;
-    int inline_used;    /* the first tallies live here (most statements need one) */
-    VolumeTally inline_tallies[2];
+    int inline_used;    /* the first tallies live here (most statements need one); */
+    VolumeTally inline_tallies[2]; /* each set up by volume_tally() when first used */
 };
 
 /* The tally of (relid, rule) of the statement, created on first use. */

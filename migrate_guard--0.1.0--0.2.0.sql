@@ -9,13 +9,14 @@
 -- 0.2.0: audit log and exposure
 -- ---------------------------------------------------------------------------
 
--- identical refusals are counted in one entry (first_blocked_at, repeat_count)
+-- identical refusals are counted in one entry (first_blocked_at, repeat_count);
+-- login_role: the role that authenticated the session of the refusal
 DROP VIEW migrate_guard.blocked_attempts;
 DROP FUNCTION migrate_guard._blocked_attempts();
 CREATE FUNCTION migrate_guard._blocked_attempts()
 RETURNS TABLE(blocked_at timestamptz, database_name text, role_name text, rule text,
               object_identity text, statement text, backend_pid int, attempt bigint,
-              first_blocked_at timestamptz, repeat_count bigint)
+              first_blocked_at timestamptz, repeat_count bigint, login_role text)
 AS 'MODULE_PATHNAME', 'mg_blocked_attempts'
 LANGUAGE C VOLATILE;
 CREATE VIEW migrate_guard.blocked_attempts AS
@@ -25,6 +26,16 @@ COMMENT ON VIEW migrate_guard.blocked_attempts IS
   'the 1000 newest always kept, identical refusals counted in one entry, a flood by one role never '
   'evicts the entries of roles holding fewer; roles outside the admin role see their own)';
 GRANT SELECT ON migrate_guard.blocked_attempts TO PUBLIC;
+
+-- the role that authenticated the session, which neither SET SESSION
+-- AUTHORIZATION nor SET ROLE changes (rows written before: NULL)
+ALTER TABLE migrate_guard.ddl_log ADD COLUMN login_role name;
+COMMENT ON COLUMN migrate_guard.ddl_log.session_role IS
+  'session_user: the login role, or the role a superuser chose with SET SESSION AUTHORIZATION';
+COMMENT ON COLUMN migrate_guard.ddl_log."current_role" IS
+  'current_user: the role that ran the statement (SET ROLE, SECURITY DEFINER)';
+COMMENT ON COLUMN migrate_guard.ddl_log.login_role IS
+  'The role that authenticated the session (no SET changes it); NULL on rows written before 0.2.0';
 
 -- a stored row count is shown only to roles that may see it now: superusers,
 -- members of the admin role, and roles that may SELECT the table (without

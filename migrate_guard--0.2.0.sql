@@ -38,11 +38,12 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', 'mg_preloaded'
 LANGUAGE C VOLATILE;
 
--- 0.2.0: identical refusals are counted in one entry (first_blocked_at, repeat_count)
+-- 0.2.0: identical refusals are counted in one entry (first_blocked_at, repeat_count);
+-- login_role: the role that authenticated the session of the refusal
 CREATE FUNCTION migrate_guard._blocked_attempts()
 RETURNS TABLE(blocked_at timestamptz, database_name text, role_name text, rule text,
               object_identity text, statement text, backend_pid int, attempt bigint,
-              first_blocked_at timestamptz, repeat_count bigint)
+              first_blocked_at timestamptz, repeat_count bigint, login_role text)
 AS 'MODULE_PATHNAME', 'mg_blocked_attempts'
 LANGUAGE C VOLATILE;
 
@@ -80,7 +81,8 @@ CREATE TABLE migrate_guard.ddl_log (
     overridden       boolean NOT NULL DEFAULT false,
     reason           text,
     event            text,
-    detail           text
+    detail           text,
+    login_role       name  -- 0.2.0 (last, as ALTER TABLE ADD COLUMN places it on upgrade)
 );
 ALTER SEQUENCE migrate_guard.ddl_log_id_seq OWNED BY migrate_guard.ddl_log.id;
 -- one index, and not unique on purpose: every DDL statement pays for the
@@ -89,6 +91,12 @@ ALTER SEQUENCE migrate_guard.ddl_log_id_seq OWNED BY migrate_guard.ddl_log.id;
 CREATE INDEX ddl_log_id_idx ON migrate_guard.ddl_log (id);
 COMMENT ON TABLE migrate_guard.ddl_log IS
   'One row per DDL command and per object it dropped, written in the transaction of the change';
+COMMENT ON COLUMN migrate_guard.ddl_log.session_role IS
+  'session_user: the login role, or the role a superuser chose with SET SESSION AUTHORIZATION';
+COMMENT ON COLUMN migrate_guard.ddl_log."current_role" IS
+  'current_user: the role that ran the statement (SET ROLE, SECURITY DEFINER)';
+COMMENT ON COLUMN migrate_guard.ddl_log.login_role IS
+  'The role that authenticated the session (no SET changes it); NULL on rows written before 0.2.0';
 REVOKE ALL ON migrate_guard.ddl_log FROM PUBLIC;
 REVOKE ALL ON migrate_guard.ddl_log_id_seq FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('migrate_guard.ddl_log', '');

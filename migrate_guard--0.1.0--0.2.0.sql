@@ -38,15 +38,27 @@ COMMENT ON COLUMN migrate_guard.ddl_log.login_role IS
   'The role that authenticated the session (no SET changes it); NULL on rows written before 0.2.0';
 
 -- a stored row count is shown only to roles that may see it now: superusers,
--- members of the admin role, and roles that may SELECT the table (without
--- row-level security restricting them); compare_row_counts() applies the same test
-CREATE FUNCTION migrate_guard._count_visible(table_name text)
+-- members of the admin role, and roles that may SELECT the very table that
+-- was counted (without row-level security restricting them), found by the
+-- OID it had when counted in this database (a table created later under the
+-- same name is another table; in a restored copy the OIDs mean nothing, so
+-- there the counts are the admins' only); compare_row_counts() applies the
+-- same test
+ALTER TABLE migrate_guard.row_count_snapshots ADD COLUMN database_identity text;
+COMMENT ON COLUMN migrate_guard.row_count_snapshots.database_identity IS
+  'system identifier/database OID of the database counted: table_oid means something only there';
+ALTER TABLE migrate_guard.row_counts ADD COLUMN table_oid oid;
+COMMENT ON COLUMN migrate_guard.row_counts.table_oid IS
+  'OID of the table counted (in the database named by row_count_snapshots.database_identity)';
+CREATE FUNCTION migrate_guard._count_visible(table_oid oid, database_identity text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'mg_count_visible'
-LANGUAGE C STABLE STRICT;
+LANGUAGE C STABLE;
 ALTER TABLE migrate_guard.row_counts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY row_counts_visible ON migrate_guard.row_counts FOR SELECT
-  USING (migrate_guard._count_visible(table_name));
+  USING (migrate_guard._count_visible(table_oid,
+           (SELECT s.database_identity FROM migrate_guard.row_count_snapshots s
+             WHERE s.snapshot_id OPERATOR(pg_catalog.=) row_counts.snapshot_id)));
 -- no statistics on the counts: the planner's estimates (EXPLAIN) would show
 -- their most common values to roles the policy hides them from
 ALTER TABLE migrate_guard.row_counts ALTER COLUMN row_count SET STATISTICS 0;

@@ -77,6 +77,15 @@ SELECT role_name, login_role, repeat_count FROM migrate_guard.blocked_attempts
 SELECT role_name, login_role, repeat_count FROM migrate_guard.blocked_attempts
  WHERE statement = 'TRUNCATE emptied' AND database_name = current_database() ORDER BY attempt;
 
+-- postflight's list of the DDL since the preflight names the login role too
+SELECT count(*) > 0 AS preflight FROM migrate_guard.preflight('login', ARRAY['public']);
+SET SESSION AUTHORIZATION mg_app;
+CREATE TABLE framed_after_preflight();
+RESET SESSION AUTHORIZATION;
+CREATE TABLE plain_after_preflight();
+SELECT check_name, status, regexp_replace(detail, '^[0-9-]+ [0-9:]+ ', '') AS detail
+  FROM migrate_guard.postflight('login') WHERE check_name LIKE 'ddl: %' ORDER BY check_name;
+
 -- both layouts of the log: a 0.1.0 install (no login_role column) is written
 -- without it; after ALTER EXTENSION UPDATE the rows written before show NULL
 -- (not recorded), the new ones the login role

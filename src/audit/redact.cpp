@@ -163,6 +163,7 @@ void collect_spans(const char *sql, bool scs, int depth, Spans *out)
     bool lit_secret = false;
     bool lit_opaque = false;   /* U&'...' with escapes: its value is not known here */
     for (;;) {
+        CHECK_FOR_INTERRUPTS(); /* a statement can be as long as a query may be */
         core_YYSTYPE lval;
         YYLTYPE loc;
         int tok = core_yylex(&lval, &loc, scanner);

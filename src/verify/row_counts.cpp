@@ -86,6 +86,7 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
     int ncount = 0;
     *nskipped = 0;
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         HeapTuple tup = tables->vals[i];
         TupleDesc desc = tables->tupdesc;
         bool isnull;
@@ -114,6 +115,8 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
 
     /* exact counts, in batches, all with the active snapshot (read-only SPI) */
     for (int start = 0; start < ncount; start += kBatch) {
+        CHECK_FOR_INTERRUPTS();
+
         int end = start + kBatch < ncount ? start + kBatch : ncount;
         StringInfoData sql;
         initStringInfo(&sql);
@@ -308,6 +311,7 @@ MG_SQL_FUNCTION(mg_snapshot_row_counts)
         elog(ERROR, "migrate_guard: could not store the counts: %s", SPI_result_code_string(rc));
 
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         Datum values[5] = {Int64GetDatum(id), label ? CStringGetTextDatum(label) : (Datum) 0,
                            CStringGetTextDatum(counts[i].table_name), Int64GetDatum(counts[i].count),
                            BoolGetDatum(exact)};
@@ -350,6 +354,7 @@ MG_SQL_FUNCTION(mg_compare_row_counts)
     /* merge join on the table name (both sides sorted byte-wise) */
     int i = 0, j = 0;
     while (i < nb || j < na) {
+        CHECK_FOR_INTERRUPTS();
         int cmp = i >= nb ? 1 : j >= na ? -1 : strcmp(b[i].table_name, a[j].table_name);
         const Count *bc = cmp <= 0 ? &b[i] : nullptr;
         const Count *ac = cmp >= 0 ? &a[j] : nullptr;

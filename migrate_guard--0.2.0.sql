@@ -380,3 +380,72 @@ BEGIN
   END IF;
 END
 $$;
+
+-- ---------------------------------------------------------------------------
+-- 0.2.0: audit log and exposure (last: after every object exists)
+-- Default privileges of the installing role that name no schema (ALTER
+-- DEFAULT PRIVILEGES FOR ROLE <it> GRANT ... ON TABLES / SEQUENCES / SCHEMAS)
+-- applied to what this script created: they are taken back, except what this
+-- script grants itself, so no role reads the audit log or stored exports,
+-- draws from the extension's sequences or creates objects in its schema that
+-- way.  (Default privileges IN SCHEMA migrate_guard are guard_tamper.)
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+  ext_schema oid := (SELECT n.oid FROM pg_catalog.pg_namespace n
+                      WHERE n.nspname OPERATOR(pg_catalog.=) 'migrate_guard');
+  admin name := coalesce(pg_catalog.current_setting('migrate_guard.admin_role', true), 'migrate_guard_admin');
+  g record;
+BEGIN
+  FOR g IN
+    -- relations and sequences: what a default ACL granted, minus the intended grants
+    SELECT pg_catalog.format('%I.%I', 'migrate_guard', c.relname) AS object,
+           CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,
+           a.privilege_type, a.grantee, a.is_grantable,
+           (a.privilege_type OPERATOR(pg_catalog.=) 'SELECT'
+            AND ((a.grantee OPERATOR(pg_catalog.=) 0
+                  AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['blocked_attempts', 'fk_expectations',
+                        'row_count_snapshots', 'row_counts', 'preflights']::pg_catalog.name[]))
+                 OR (a.grantee OPERATOR(pg_catalog.<>) 0
+                     AND pg_catalog.pg_get_userbyid(a.grantee) OPERATOR(pg_catalog.=) admin
+                     AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['ddl_log', 'schema_snapshots']::pg_catalog.name[]))))
+             AS intended
+      FROM pg_catalog.pg_class c
+           CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) a
+     WHERE c.relnamespace OPERATOR(pg_catalog.=) ext_schema
+       AND a.grantee OPERATOR(pg_catalog.<>) c.relowner
+       AND EXISTS (SELECT FROM pg_catalog.pg_default_acl d
+                          CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) da
+                    WHERE d.defaclrole OPERATOR(pg_catalog.=) c.relowner
+                      AND d.defaclnamespace OPERATOR(pg_catalog.=) ANY (ARRAY[0, ext_schema]::pg_catalog.oid[])
+                      AND d.defaclobjtype OPERATOR(pg_catalog.=)
+                          CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'S' ELSE 'r' END::pg_catalog."char"
+                      AND da.grantee OPERATOR(pg_catalog.=) a.grantee
+                      AND da.privilege_type OPERATOR(pg_catalog.=) a.privilege_type)
+    UNION ALL
+    -- the schema: USAGE for PUBLIC is intended, nothing else
+    SELECT 'migrate_guard', 'SCHEMA', a.privilege_type, a.grantee, a.is_grantable,
+           a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'USAGE'
+      FROM pg_catalog.pg_namespace n
+           CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) a
+     WHERE n.oid OPERATOR(pg_catalog.=) ext_schema
+       AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner
+       AND EXISTS (SELECT FROM pg_catalog.pg_default_acl d
+                          CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) da
+                    WHERE d.defaclrole OPERATOR(pg_catalog.=) n.nspowner
+                      AND d.defaclnamespace OPERATOR(pg_catalog.=) 0
+                      AND d.defaclobjtype OPERATOR(pg_catalog.=) 'n'::pg_catalog."char"
+                      AND da.grantee OPERATOR(pg_catalog.=) a.grantee
+                      AND da.privilege_type OPERATOR(pg_catalog.=) a.privilege_type)
+  LOOP
+    IF NOT g.intended THEN
+      EXECUTE pg_catalog.format('REVOKE %s ON %s %s FROM %s', g.privilege_type, g.kind, g.object,
+                                CASE WHEN g.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+                                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END);
+    ELSIF g.is_grantable THEN
+      EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR %s ON %s %s FROM %I', g.privilege_type, g.kind, g.object,
+                                pg_catalog.pg_get_userbyid(g.grantee));
+    END IF;
+  END LOOP;
+END
+$$;

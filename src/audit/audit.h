@@ -51,6 +51,7 @@ struct StatementFrame {
     int length;
     Verdict verdict;
     FrameAudit audit = FrameAudit::normal;
+    bool defines_collation = false; /* CREATE COLLATION: event triggers report what it creates */
 };
 
 void push_statement(const StatementFrame &frame);
@@ -109,6 +110,12 @@ void audit_utility_done(Node *stmt, const StatementFrame &frame);
  * system catalogs before the statement starts (audit_catalog_dml.cpp).
  */
 void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId);
+/*
+ * A collation was created (object_access_hook, audit_function_writes.cpp):
+ * its row when no statement event triggers report created it
+ * (pg_import_system_collations()).
+ */
+void audit_collation_created(Oid collid);
 void register_concurrent_callbacks();
 void audit_executor_starting(QueryDesc *desc, int eflags);
 

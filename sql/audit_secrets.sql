@@ -83,6 +83,31 @@ DELETE FROM audit_sec_t WHERE 'host=h password=pw_ring_24' <> '';
 SELECT rule, statement FROM migrate_guard.blocked_attempts ORDER BY attempt DESC LIMIT 1;
 SELECT count(*) AS ring_rows_with_a_secret FROM migrate_guard.blocked_attempts WHERE statement ~ '(pw_|tk_)';
 
+-- nesting deeper than redaction looks: the literal at the limit is hidden
+-- whole when it may hold a secret, in every column and in the ring
+SELECT coalesce(max(id), 0) AS mark FROM migrate_guard.ddl_log \gset
+CREATE FUNCTION audit_sec_deep5() RETURNS void LANGUAGE plpgsql AS $a$ BEGIN EXECUTE $b$ DO $c$ BEGIN EXECUTE $d$ DO $e$ BEGIN EXECUTE 'ALTER ROLE audit_sec_bob PASSWORD ''pw_deep_25'''; END $e$ $d$; END $c$ $b$; END $a$;
+DO $a$ BEGIN CREATE TABLE audit_sec_deep_top(id int); PERFORM $b$ DO $c$ BEGIN EXECUTE $d$ DO $e$ BEGIN EXECUTE $f$ DO $g$ BEGIN EXECUTE 'ALTER ROLE audit_sec_bob PASSWORD ''pw_deep_26'''; END $g$ $f$; END $e$ $d$; END $c$ $b$; END $a$;
+-- the same nesting written with doubled quotes only
+CREATE FUNCTION audit_sec_deep_quotes() RETURNS void LANGUAGE plpgsql AS 'BEGIN EXECUTE ''DO ''''BEGIN EXECUTE ''''''''DO ''''''''''''''''BEGIN EXECUTE ''''''''''''''''''''''''''''''''ALTER ROLE audit_sec_bob PASSWORD ''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''pw_deep_27''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''; END''''''''''''''''''''''''; END''''''; END';
+-- a body that does not split into tokens (never closed) and mentions a password
+SET check_function_bodies = off;
+CREATE FUNCTION audit_sec_unlexable() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'ALTER ROLE audit_sec_bob PASSWORD ''pw_unlexable_28''; /* never closed $$;
+-- a body in another language, where the SQL lexer sees the statement as a quoted identifier
+CREATE FUNCTION audit_sec_python() RETURNS void LANGUAGE plpgsql AS $$ plpy.execute("ALTER ROLE audit_sec_bob PASSWORD 'pw_python_30'") $$;
+RESET check_function_bodies;
+-- quoted identifiers that only name a password are kept
+CREATE TABLE "audit_sec_Users"("password" text, "password_hash" text);
+-- deep, but nothing that may be a secret: kept as written
+CREATE FUNCTION audit_sec_deep_plain() RETURNS void LANGUAGE plpgsql AS $a$ BEGIN EXECUTE $b$ DO $c$ BEGIN EXECUTE $d$ DO $e$ BEGIN EXECUTE 'SELECT 1'; END $e$ $d$; END $c$ $b$; END $a$;
+SELECT command_tag, object_identity, statement, top_statement FROM migrate_guard.ddl_log
+ WHERE id > :mark ORDER BY id;
+SELECT count(*) AS rows_with_a_secret FROM migrate_guard.ddl_log l
+ WHERE (SELECT string_agg(v, ' ') FROM jsonb_each_text(to_jsonb(l)) AS e(k, v)) ~ 'pw_';
+DELETE FROM audit_sec_t WHERE $a$ DO $b$ BEGIN EXECUTE $c$ DO $d$ BEGIN EXECUTE $e$ DO $f$ BEGIN EXECUTE 'ALTER ROLE audit_sec_bob PASSWORD ''pw_ring_29'''; END $f$ $e$; END $d$ $c$; END $b$ $a$ <> '';
+SELECT rule, statement FROM migrate_guard.blocked_attempts ORDER BY attempt DESC LIMIT 1;
+SELECT count(*) AS ring_rows_with_a_secret FROM migrate_guard.blocked_attempts WHERE statement ~ 'pw_';
+
 -- migrate_guard.reason: anybody may set it, only rows run under the flag record it
 SELECT coalesce(max(id), 0) AS mark FROM migrate_guard.ddl_log \gset
 GRANT CREATE ON SCHEMA public TO mg_app, mg_admin;

@@ -263,6 +263,10 @@ TEST_F(AuditDump, RestoredDatabaseKeepsTheLog)
         ASSERT_TRUE(src.exec("CREATE EXTENSION migrate_guard").ok);
         ASSERT_TRUE(src.exec("CREATE TABLE kept(id int); COMMENT ON TABLE kept IS 'dump me'").ok);
         ASSERT_TRUE(src.exec("ALTER TABLE kept ADD COLUMN v text").ok);
+        // a row whose login role (postgres) differs from its session role
+        ASSERT_TRUE(src.exec("GRANT CREATE ON SCHEMA public TO mg_app").ok);
+        ASSERT_TRUE(src.exec("SET SESSION AUTHORIZATION mg_app; CREATE TABLE framed(id int); "
+                             "RESET SESSION AUTHORIZATION").ok);
     }
     std::string dump = "/tmp/migrate_guard/mg_dump_src.dump";
     ASSERT_EQ(run(bindir() + "/pg_dump -Fc -f " + dump + conn_args() + "mg_dump_src"), 0);
@@ -276,10 +280,15 @@ TEST_F(AuditDump, RestoredDatabaseKeepsTheLog)
 
     Session src("dbname=mg_dump_src user=postgres");
     Session dst("dbname=mg_dump_dst user=postgres");
+    // login_role too: restored rows keep the login recorded when they were written
     const char *rows = "SELECT string_agg(id || ' ' || command_tag || ' ' || coalesce(object_identity, '') "
-                       "|| ' ' || statement, E'\\n' ORDER BY id) FROM migrate_guard.ddl_log ";
+                       "|| ' ' || statement || ' by ' || coalesce(login_role, '?'), E'\\n' ORDER BY id) "
+                       "FROM migrate_guard.ddl_log ";
     std::string original = src.exec(rows).value();
-    ASSERT_NE(original.find("ALTER TABLE public.kept ALTER TABLE kept ADD COLUMN v text"), std::string::npos)
+    ASSERT_NE(original.find("ALTER TABLE public.kept ALTER TABLE kept ADD COLUMN v text by postgres"),
+              std::string::npos)
+        << original;
+    ASSERT_NE(original.find("CREATE TABLE public.framed CREATE TABLE framed(id int) by postgres"), std::string::npos)
         << original;
     // every original row is there, with its id, alongside the restore's own DDL
     std::string restored = dst.exec(rows).value();

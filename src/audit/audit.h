@@ -52,6 +52,7 @@ struct StatementFrame {
     int length;
     Verdict verdict;
     FrameAudit audit = FrameAudit::normal;
+    bool defines_collation = false; /* CREATE COLLATION: event triggers report what it creates */
 };
 
 void push_statement(const StatementFrame &frame);
@@ -111,6 +112,12 @@ void audit_utility_done(Node *stmt, const StatementFrame &frame);
  */
 void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId);
 void audit_concurrent_xact(XactEvent event);
+/*
+ * A collation was created (object_access_hook, audit_function_writes.cpp):
+ * its row when no statement event triggers report created it
+ * (pg_import_system_collations()).
+ */
+void audit_collation_created(Oid collid);
 void audit_executor_starting(QueryDesc *desc, int eflags);
 
 /* Cheap test before audit_executor_starting(): only relations with OIDs below the users' can be catalogs. */

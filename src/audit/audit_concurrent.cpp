@@ -22,6 +22,7 @@
 
 extern "C" {
 #include "catalog/objectaccess.h"
+#include "catalog/pg_collation.h"
 #include "utils/relcache.h"
 }
 
@@ -78,6 +79,10 @@ pg_noinline void log_pending_index_drop(Oid index)
 
 void audit_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId)
 {
+    if (classId == CollationRelationId && access == OAT_POST_CREATE) {
+        audit_collation_created(objectId);
+        return;
+    }
     if (classId != RelationRelationId || subId != 0 || (access != OAT_POST_CREATE && access != OAT_DROP))
         return; /* the common case, e.g. every function execution check */
     guarded("object_access hook", [&] {

@@ -219,6 +219,10 @@ void audit_utility_statement(Node *stmt, StatementFrame &frame)
     case T_TruncateStmt:
         write_truncate(castNode(TruncateStmt, stmt), tag, frame);
         return;
+    case T_DefineStmt:
+        /* its collation is reported by the event triggers; a function's are not (audit_function_writes.cpp) */
+        frame.defines_collation = castNode(DefineStmt, stmt)->kind == OBJECT_COLLATION;
+        return;
     case T_CreateRoleStmt:
         write_row(tag, "role", nullptr, castNode(CreateRoleStmt, stmt)->role, nullptr, frame);
         return;

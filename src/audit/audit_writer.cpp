@@ -19,6 +19,10 @@
  *
  * migrate_guard.reason is recorded only on rows of statements that ran while
  * the flag was in force: anyone may set the reason, only admins the flag.
+ *
+ * Columns are found by name, so the library writes both layouts of the table:
+ * 0.1.0's (no login_role) until ALTER EXTENSION UPDATE, and 0.2.0's, where
+ * login_role was added last (rows written before it read as NULL).
  */
 #include "common/bridge.h"
 #include "audit/audit.h"
@@ -313,6 +317,8 @@ RowContext open_log(const StatementFrame &frame)
     }
     bool isnull;
     set_column(rc, "txid", FullTransactionIdGetDatum(GetTopFullTransactionId()), false);
+    /* the role that authenticated: SET SESSION AUTHORIZATION / SET ROLE change the other two */
+    set_column(rc, "login_role", name_datum(GetUserNameFromId(GetAuthenticatedUserId(), true)), false);
     set_column(rc, "session_role", name_datum(GetUserNameFromId(GetSessionUserId(), true)), false);
     set_column(rc, "current_role", name_datum(GetUserNameFromId(GetUserId(), true)), false);
     Datum app = text_datum(application_name && application_name[0] ? application_name : nullptr, &isnull);

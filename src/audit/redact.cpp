@@ -23,7 +23,13 @@ extern "C" {
 namespace mg {
 namespace {
 
-constexpr int kMaxNesting = 4;   /* string literals examined as SQL, inside each other */
+/*
+ * String literals examined as SQL, inside each other.  Each level lexes its
+ * text twice (standard_conforming_strings on and off), so the work doubles
+ * per level: deeper literals are not examined but, when they may hold a
+ * secret, hidden whole (fail closed).
+ */
+constexpr int kMaxNesting = 4;
 const char *const kHidden = "'********'";
 
 struct Span {
@@ -86,6 +92,40 @@ bool may_hold_secret(const char *s)
     return false;
 }
 
+/*
+ * For text that does not split into tokens: does a word a secret goes with
+ * (password, passwd, pwd, secret, ...) stand before a quote, as in
+ * PASSWORD '...', password = '...', secret := $$...$$?  ("The user's
+ * password hash" does not.)
+ */
+bool may_assign_secret(const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (!starts_ci(p, "pass") && !starts_ci(p, "pwd") && !starts_ci(p, "secret"))
+            continue;
+        const char *q = p;
+        while (isalnum(static_cast<unsigned char>(*q)) || *q == '_')
+            q++;
+        while (isspace(static_cast<unsigned char>(*q)))
+            q++;
+        if (q[0] == ':' && q[1] == '=')
+            q += 2;
+        else if (*q == '=')
+            q++;
+        else if (pg_strncasecmp(q, "to", 2) == 0 && isspace(static_cast<unsigned char>(q[2])))
+            q += 3;
+        while (isspace(static_cast<unsigned char>(*q)))
+            q++;
+        if (*q == 'E' || *q == 'e')
+            q++;
+        else if ((q[0] == 'U' || q[0] == 'u') && q[1] == '&')
+            q += 2;
+        if (*q == '\'' || *q == '$')
+            return true;
+    }
+    return false;
+}
+
 /* An option or setting name that holds a secret: password, passwd, passphrase, pwd, secret, ... */
 bool secret_name(const char *name)
 {
@@ -111,12 +151,15 @@ const char *requote(const char *value, bool dollar)
     return quote_literal_cstr(value);
 }
 
-const char *redact_nested(const char *sql, int depth, bool *redacted);
+const char *redact_lexed(const char *sql, int depth, bool *redacted);
 
 /*
  * The literal at [start, end) with value `value`: a span if it must be
  * hidden wholly (secret) or rewritten (it holds a connection string with a
- * password, or SQL that does).
+ * password, or SQL that does).  Fail closed: a literal that may hold a
+ * secret is hidden whole when it lies deeper than kMaxNesting, or when its
+ * value is not SQL that splits into tokens and a secret's word stands before
+ * a quote in it (a body never closed, check_function_bodies off).
  */
 void resolve_literal(Spans *out, const char *sql, int start, int end, const char *value, bool secret, int depth)
 {
@@ -126,15 +169,21 @@ void resolve_literal(Spans *out, const char *sql, int start, int end, const char
     }
     if (value == nullptr || !may_hold_secret(value))
         return;
+    if (depth >= kMaxNesting) {
+        add_span(out, start, end, kHidden); /* too deep to look into */
+        return;
+    }
     const char *v = value;
     bool changed = false;
-    if (depth < kMaxNesting) {
-        bool nested = false;
-        const char *r = redact_nested(value, depth + 1, &nested);
-        if (nested) {
-            v = r;
-            changed = true;
-        }
+    bool nested = false;
+    const char *r = redact_lexed(value, depth + 1, &nested);
+    if (r == nullptr && may_assign_secret(value)) {
+        add_span(out, start, end, kHidden); /* not SQL we can split */
+        return;
+    }
+    if (nested) {
+        v = r;
+        changed = true;
     }
     if (const char *c = redact_conninfo(v)) {
         v = c;
@@ -142,6 +191,30 @@ void resolve_literal(Spans *out, const char *sql, int start, int end, const char
     }
     if (changed)
         add_span(out, start, end, requote(v, sql[start] == '$'));
+}
+
+/*
+ * The double-quoted identifier at [start, end): SQL text never puts a secret
+ * there, but a body in another language does when it lexes as SQL
+ * (plpy.execute("ALTER ROLE bob PASSWORD 'x'") is a quoted identifier to the
+ * SQL lexer).  Hidden whole when a secret's word stands before a quote in
+ * it, or it holds a connection string's password.
+ */
+void resolve_quoted_identifier(Spans *out, const char *sql, int start, int end)
+{
+    if (end - start < 2)
+        return;
+    StringInfoData raw;
+    initStringInfo(&raw);
+    for (int i = start + 1; i < end - 1; i++) {
+        appendStringInfoChar(&raw, sql[i]);
+        if (sql[i] == '"' && sql[i + 1] == '"')
+            i++; /* "" stands for " */
+    }
+    if (!may_hold_secret(raw.data))
+        return;
+    if (may_assign_secret(raw.data) || redact_conninfo(raw.data) != nullptr)
+        add_span(out, start, end, "\"********\"");
 }
 
 /* The spans to hide in `sql` lexed with the given standard_conforming_strings. */
@@ -162,7 +235,9 @@ void collect_spans(const char *sql, bool scs, int depth, Spans *out)
     const char *lit_value = nullptr;
     bool lit_secret = false;
     bool lit_opaque = false;   /* U&'...' with escapes: its value is not known here */
+    int ident_start = -1;      /* a quoted identifier waits for its end */
     for (;;) {
+        CHECK_FOR_INTERRUPTS(); /* a statement can be as long as a query may be */
         core_YYSTYPE lval;
         YYLTYPE loc;
         int tok = core_yylex(&lval, &loc, scanner);
@@ -175,6 +250,13 @@ void collect_spans(const char *sql, bool scs, int depth, Spans *out)
             resolve_literal(out, sql, lit_start, end, lit_value, lit_secret || opaque, depth);
             lit_start = -1;
         }
+        if (ident_start >= 0) {
+            int end = tok == 0 ? len : loc;
+            while (end > ident_start && isspace(static_cast<unsigned char>(sql[end - 1])))
+                end--;
+            resolve_quoted_identifier(out, sql, ident_start, end);
+            ident_start = -1;
+        }
         if (tok == 0)
             break;
         if (tok == SCONST || tok == USCONST) {
@@ -185,6 +267,8 @@ void collect_spans(const char *sql, bool scs, int depth, Spans *out)
             want_secret = may_skip = false;
             continue;
         }
+        if (tok == IDENT && sql[loc] == '"')
+            ident_start = loc;
         if (want_secret && may_skip && (tok == '=' || tok == TO || tok == COLON_EQUALS)) {
             may_skip = false;
             continue;
@@ -305,13 +389,6 @@ const char *redact_lexed(const char *sql, int depth, bool *redacted)
     appendStringInfoString(&buf, sql + copied);
     *redacted = true;
     return buf.data;
-}
-
-/* A string literal's value examined as SQL (DO and function bodies, EXECUTE strings). */
-const char *redact_nested(const char *sql, int depth, bool *redacted)
-{
-    const char *r = redact_lexed(sql, depth, redacted);
-    return r ? r : sql;
 }
 
 /* Hides [start, end) of buf (a copy of the value being redacted). */

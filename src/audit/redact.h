@@ -19,7 +19,11 @@ namespace mg {
  *   - the password of a connection string or URI inside any string literal
  *     (CREATE/ALTER SUBSCRIPTION ... CONNECTION, primary_conninfo, dblink);
  *   - the same, recursively, inside string literals that are themselves SQL
- *     (DO bodies, function bodies, EXECUTE strings).
+ *     (DO bodies, function bodies, EXECUTE strings), four literals deep;
+ *   - failing closed, whole: a literal deeper than that which may hold a
+ *     secret; a nested literal that does not split into tokens, and a
+ *     double-quoted identifier (a body in another language), in which a
+ *     secret's word stands before a quote (PASSWORD '...').
  * *redacted (optional) tells whether anything was replaced.
  */
 const char *redact_secrets(const char *sql, bool *redacted = nullptr);

@@ -6,8 +6,12 @@
  * cluster until the server restarts.  Fixed-size slots protected by one
  * LWLock.
  *
+ * Roles: role_name is the real caller (outer user: the session user or the
+ * role of SET ROLE), login_role the role that authenticated the session,
+ * which neither SET SESSION AUTHORIZATION nor SET ROLE changes.
+ *
  * Flooding: a refusal identical to one already kept (same database, role,
- * rule, object and statement) is counted in that entry (repeat_count, the
+ * login role, rule, object and statement) is counted in that entry (repeat_count, the
  * time and attempt number of the latest) instead of taking a new one.  The
  * ring has 2,048 entries; the 1,000 newest are never replaced.  When every
  * slot is taken, the new entry replaces an older one: the oldest entry of the
@@ -57,9 +61,11 @@ struct Slot {
     int pid;               /* backend of the latest */
     Oid database_oid;
     Oid role_oid;          /* the real caller (outer user) */
-    uint32 hash;           /* of database, role, rule, object, statement */
+    Oid login_oid;         /* the role that authenticated the session */
+    uint32 hash;           /* of database, role, login role, rule, object, statement */
     char database[kNameLen];
     char role[kNameLen];
+    char login[kNameLen];
     char rule[kRuleLen];
     char object[kObjectLen];
     char statement[kStatementLen];
@@ -204,15 +210,16 @@ bool caller_sees_everything()
 
 /* One refusal, prepared outside the lock. */
 struct Entry {
-    Oid database_oid, role_oid;
-    char database[kNameLen], role[kNameLen], rule[kRuleLen], object[kObjectLen], statement[kStatementLen];
+    Oid database_oid, role_oid, login_oid;
+    char database[kNameLen], role[kNameLen], login[kNameLen], rule[kRuleLen], object[kObjectLen],
+        statement[kStatementLen];
     uint32 hash;
 };
 
 bool same_refusal(const Slot &s, const Entry &e)
 {
     return s.used && s.hash == e.hash && s.database_oid == e.database_oid && s.role_oid == e.role_oid &&
-           strcmp(s.rule, e.rule) == 0 && strcmp(s.object, e.object) == 0 && strcmp(s.statement, e.statement) == 0;
+           s.login_oid == e.login_oid && strcmp(s.rule, e.rule) == 0 && strcmp(s.object, e.object) == 0 && strcmp(s.statement, e.statement) == 0;
 }
 
 /* Scratch space for choosing a victim, allocated before the lock is taken. */
@@ -303,15 +310,17 @@ void blocked_log_record(Rule rule, const char *object, const char *statement)
     Entry *e = static_cast<Entry *>(palloc0(sizeof(Entry)));
     e->database_oid = MyDatabaseId;
     e->role_oid = GetOuterUserId();
+    e->login_oid = GetAuthenticatedUserId(); /* SET SESSION AUTHORIZATION / SET ROLE do not change it */
     copy_clipped(e->database, kNameLen, to_utf8(get_database_name(MyDatabaseId)));
     copy_clipped(e->role, kNameLen, to_utf8(GetUserNameFromId(e->role_oid, true)));
+    copy_clipped(e->login, kNameLen, to_utf8(GetUserNameFromId(e->login_oid, true)));
     copy_clipped(e->rule, kRuleLen, rule_name(rule));
     copy_clipped(e->object, kObjectLen, to_utf8(object));
     copy_clipped(e->statement, kStatementLen, to_utf8(redact_secrets(statement)));
     uint32 h = hash_bytes(reinterpret_cast<const unsigned char *>(e->statement), static_cast<int>(strlen(e->statement)));
     h = hash_combine(h, hash_bytes(reinterpret_cast<const unsigned char *>(e->object), static_cast<int>(strlen(e->object))));
     h = hash_combine(h, hash_bytes(reinterpret_cast<const unsigned char *>(e->rule), static_cast<int>(strlen(e->rule))));
-    e->hash = hash_combine(h, hash_combine(e->database_oid, e->role_oid));
+    e->hash = hash_combine(h, hash_combine(e->database_oid, hash_combine(e->role_oid, e->login_oid)));
     Scratch *scratch = static_cast<Scratch *>(palloc(sizeof(Scratch)));
     TimestampTz now = GetCurrentTimestamp();
 
@@ -331,9 +340,11 @@ void blocked_log_record(Rule rule, const char *object, const char *statement)
         s->first_at = now;
         s->database_oid = e->database_oid;
         s->role_oid = e->role_oid;
+        s->login_oid = e->login_oid;
         s->hash = e->hash;
         memcpy(s->database, e->database, sizeof s->database);
         memcpy(s->role, e->role, sizeof s->role);
+        memcpy(s->login, e->login, sizeof s->login);
         memcpy(s->rule, e->rule, sizeof s->rule);
         memcpy(s->object, e->object, sizeof s->object);
         memcpy(s->statement, e->statement, sizeof s->statement);
@@ -385,8 +396,8 @@ MG_SQL_FUNCTION(mg_blocked_attempts)
         const Slot &s = copy[i];
         if (!all && s.role_oid != me)
             continue;
-        Datum values[10];
-        bool nulls[10] = {false, false, false, false, false, false, false, false, false, false};
+        Datum values[11];
+        bool nulls[11] = {false, false, false, false, false, false, false, false, false, false, false};
         values[0] = TimestampTzGetDatum(s.at);
         values[1] = CStringGetTextDatum(from_utf8(s.database));
         values[2] = CStringGetTextDatum(from_utf8(s.role));
@@ -397,6 +408,7 @@ MG_SQL_FUNCTION(mg_blocked_attempts)
         values[7] = Int64GetDatum(static_cast<int64>(s.attempt));
         values[8] = TimestampTzGetDatum(s.first_at);
         values[9] = Int64GetDatum(static_cast<int64>(s.repeats));
+        values[10] = CStringGetTextDatum(from_utf8(s.login));
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     return (Datum) 0;

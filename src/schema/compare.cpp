@@ -4,6 +4,9 @@
  * Both exports keep each type's objects, and each object's attributes, in
  * jsonb's key order, so one merge walk per type finds the added, removed
  * and common objects, and one per common object its changed attributes.
+ * Exports are input of any size: every walk checks for interrupts, and the
+ * severity of a changed list (enum values, privileges) is decided in
+ * O(n log n) (severity.cpp).
  */
 #include "common/bridge.h"
 #include "schema/attribute_defaults.h"
@@ -120,6 +123,7 @@ void compare_attributes(Collector *out, int rank, const char *identity, JsonbCon
     cursor_init(&bc, b);
     cursor_init(&ac, a);
     while (bc.valid || ac.valid) {
+        CHECK_FOR_INTERRUPTS();
         int c = cursor_compare(bc, ac);
         const JsonbValue &key = c <= 0 ? bc.key : ac.key;
         const char *attr = pnstrdup(key.val.string.val, key.val.string.len);
@@ -163,6 +167,7 @@ DifferenceList compare_exports(const ParsedExport &before, const ParsedExport &a
         cursor_init(&bc, bmaps[rank]);
         cursor_init(&ac, amaps[rank]);
         while (bc.valid || ac.valid) {
+            CHECK_FOR_INTERRUPTS();
             int c = cursor_compare(bc, ac);
             const JsonbValue &key = c <= 0 ? bc.key : ac.key;
             const char *identity = pnstrdup(key.val.string.val, key.val.string.len);
@@ -193,6 +198,7 @@ DifferenceList compare_exports(const ParsedExport &before, const ParsedExport &a
 void put_differences(ReturnSetInfo *rsinfo, const DifferenceList &diffs)
 {
     for (int i = 0; i < diffs.count; i++) {
+        CHECK_FOR_INTERRUPTS();
         const Difference &d = diffs.items[i];
         Datum values[7] = {CStringGetTextDatum(object_type_name(d.rank)), CStringGetTextDatum(d.identity),
                            CStringGetTextDatum(d.change),

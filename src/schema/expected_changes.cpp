@@ -133,6 +133,7 @@ RowExpectation *parse_row_expectations(Jsonb *j, int *count)
     JsonbIteratorToken tok;
     RowExpectation *cur = nullptr;
     while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE) {
+        CHECK_FOR_INTERRUPTS();
         if (tok == WJB_KEY) {
             cur = &out[(*count)++];
             cur->key = pnstrdup(v.val.string.val, v.val.string.len);

@@ -296,6 +296,7 @@ Jsonb *export_live_schema(ArrayType *schemas, int *nobjects)
         Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * f.natts));
         bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * f.natts));
         for (int r = 0; r < f.nrows; r++) {
+            CHECK_FOR_INTERRUPTS();
             heap_deform_tuple(f.rows->vals[r], f.rows->tupdesc, values, nulls);
             if (nulls[type_col] || nulls[identity_col])
                 elog(ERROR, "migrate_guard: export query for %s returned an object without type or identity",

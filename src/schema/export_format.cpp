@@ -33,6 +33,7 @@ bool attributes_ok(JsonbContainer *attrs, const char **problem)
     JsonbValue v, key = jb_null();
     JsonbIteratorToken tok;
     while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE) {
+        CHECK_FOR_INTERRUPTS();
         if (tok == WJB_KEY)
             key = v;
         else if (tok == WJB_VALUE && v.type != jbvString && v.type != jbvBool && v.type != jbvNumeric &&
@@ -55,6 +56,7 @@ ArrayType *scope_array(const JsonbValue &scope, const char *argname)
     int n = static_cast<int>(JsonContainerSize(c));
     Datum *items = static_cast<Datum *>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         JsonbValue *e = getIthJsonbValueFromContainer(c, static_cast<uint32>(i));
         if (e == nullptr || e->type != jbvString)
             not_an_export(argname, "\"scope\" holds something other than schema names");
@@ -114,6 +116,7 @@ ParsedExport parse_export(Jsonb *j, const char *argname)
         JsonbValue o, id = jb_string("");
         JsonbIteratorToken otok;
         while ((otok = JsonbIteratorNext(&objs, &o, true)) != WJB_DONE) {
+            CHECK_FOR_INTERRUPTS();
             if (otok == WJB_KEY) {
                 id = o;
                 continue;

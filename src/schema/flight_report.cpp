@@ -64,24 +64,46 @@ void report_emit(Report *r, ReturnSetInfo *rsinfo, const char *about)
 
 namespace {
 
-/* Is the schema part of a qualified table name (as regclass prints it) in `schemas`? */
-bool in_scope(const char *table_name, ArrayType *schemas)
+int compare_cstrings(const void *a, const void *b)
 {
-    if (schemas == nullptr || table_name == nullptr)
+    return strcmp(*static_cast<char *const *>(a), *static_cast<char *const *>(b));
+}
+
+/* The schema names of `schemas`, sorted (nullptr: every schema). */
+struct Scope {
+    char **names;
+    int count;
+};
+
+Scope scope_of(ArrayType *schemas)
+{
+    Scope sc{nullptr, 0};
+    if (schemas == nullptr)
+        return sc;
+    Datum *items;
+    bool *nulls;
+    int n;
+    deconstruct_array(schemas, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+    sc.names = static_cast<char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; i++)
+        if (!nulls[i])
+            sc.names[sc.count++] = TextDatumGetCString(items[i]);
+    if (sc.count > 1)
+        qsort(sc.names, sc.count, sizeof(char *), compare_cstrings);
+    return sc;
+}
+
+/* Is the schema part of a qualified table name (as regclass prints it) in the scope? */
+bool in_scope(const char *table_name, const Scope &sc)
+{
+    if (sc.names == nullptr || table_name == nullptr)
         return true;
     List *parts = NIL;
     char *copy = pstrdup(table_name);
     if (!SplitIdentifierString(copy, '.', &parts) || list_length(parts) != 2)
         return true;
     const char *schema = static_cast<const char *>(linitial(parts));
-    Datum *items;
-    bool *nulls;
-    int n;
-    deconstruct_array(schemas, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
-    for (int i = 0; i < n; i++)
-        if (!nulls[i] && strcmp(TextDatumGetCString(items[i]), schema) == 0)
-            return true;
-    return false;
+    return sc.count > 0 && bsearch(&schema, sc.names, sc.count, sizeof(char *), compare_cstrings) != nullptr;
 }
 
 } // namespace
@@ -90,6 +112,7 @@ void check_fk_rules(Report *r, ArrayType *schemas)
 {
     int summary = report_add(r, "fk rules", Status::pass, nullptr);
     int keys = 0, pass = 0, warn = 0, fail = 0, missing = 0;
+    Scope scope = scope_of(schemas);
     /* verify_fk_rules() resolves unqualified expectations with the caller's search_path: not pinned here */
     const char *failure = try_in_subtransaction([&] {
         int rc = SPI_execute("SELECT table_name, constraint_name, status, detail FROM migrate_guard.verify_fk_rules()",
@@ -97,9 +120,10 @@ void check_fk_rules(Report *r, ArrayType *schemas)
         if (rc != SPI_OK_SELECT)
             elog(ERROR, "verify_fk_rules() failed: %s", SPI_result_code_string(rc));
         for (uint64 i = 0; i < SPI_processed; i++) {
+            CHECK_FOR_INTERRUPTS();
             int row = static_cast<int>(i);
             const char *table = spi_text(row, 1);
-            if (!in_scope(table, schemas))
+            if (!in_scope(table, scope))
                 continue;
             const char *constraint = spi_text(row, 2);
             const char *status = spi_text(row, 3);
@@ -143,6 +167,7 @@ void check_rls(Report *r, ArrayType *schemas)
         if (rc != SPI_OK_SELECT)
             elog(ERROR, "verify_rls() failed: %s", SPI_result_code_string(rc));
         for (uint64 i = 0; i < SPI_processed; i++) {
+            CHECK_FOR_INTERRUPTS();
             int row = static_cast<int>(i);
             const char *status = spi_text(row, 2);
             tables++;

@@ -80,13 +80,52 @@ const char *qualified(const char *schema, const char *table)
     return psprintf("%s.%s", quote_identifier(schema), quote_identifier(table));
 }
 
-/* The expectation for a table of the comparison, or nullptr. */
-RowExpectation *expectation_for(RowExpectation *exps, int n, const char *table)
+int compare_cstrings(const void *a, const void *b)
 {
+    return strcmp(*static_cast<char *const *>(a), *static_cast<char *const *>(b));
+}
+
+/*
+ * The resolved expectations sorted by table (then by their order in the
+ * argument), so that each table of the comparison finds its expectation in
+ * O(log n): expected_row_changes may name as many tables as it likes.
+ */
+struct ExpectationIndex {
+    RowExpectation **sorted;
+    int count;
+};
+
+int compare_expectations(const void *a, const void *b)
+{
+    const RowExpectation *x = *static_cast<RowExpectation *const *>(a);
+    const RowExpectation *y = *static_cast<RowExpectation *const *>(b);
+    int c = strcmp(x->table, y->table);
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+ExpectationIndex index_expectations(RowExpectation *exps, int n)
+{
+    ExpectationIndex ix{static_cast<RowExpectation **>(palloc(sizeof(RowExpectation *) * (n > 0 ? n : 1))), 0};
     for (int i = 0; i < n; i++)
-        if (exps[i].table != nullptr && strcmp(exps[i].table, table) == 0)
-            return &exps[i];
-    return nullptr;
+        if (exps[i].table != nullptr)
+            ix.sorted[ix.count++] = &exps[i];
+    if (ix.count > 1)
+        qsort(ix.sorted, ix.count, sizeof(RowExpectation *), compare_expectations);
+    return ix;
+}
+
+/* The expectation for a table of the comparison (the first given, when several name it), or nullptr. */
+RowExpectation *expectation_for(const ExpectationIndex &ix, const char *table)
+{
+    int lo = 0, hi = ix.count; /* the first entry whose table is >= `table` */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(ix.sorted[mid]->table, table) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix.count && strcmp(ix.sorted[lo]->table, table) == 0 ? ix.sorted[lo] : nullptr;
 }
 
 /*
@@ -97,7 +136,12 @@ RowExpectation *expectation_for(RowExpectation *exps, int n, const char *table)
 void resolve_expectations(RowExpectation *exps, int nexps, char **tables, int ntables)
 {
     List *path = fetch_search_path(false);
+    char **sorted = static_cast<char **>(palloc(sizeof(char *) * (ntables > 0 ? ntables : 1)));
+    memcpy(sorted, tables, sizeof(char *) * ntables);
+    if (ntables > 1)
+        qsort(sorted, ntables, sizeof(char *), compare_cstrings);
     for (int i = 0; i < nexps; i++) {
+        CHECK_FOR_INTERRUPTS();
         RowExpectation &e = exps[i];
         if (list_length(e.name) == 2) {
             e.table = qualified(static_cast<char *>(linitial(e.name)), static_cast<char *>(lsecond(e.name)));
@@ -110,9 +154,8 @@ void resolve_expectations(RowExpectation *exps, int nexps, char **tables, int nt
             if (schema == nullptr)
                 continue;
             const char *candidate = qualified(schema, rel);
-            bool found = OidIsValid(get_relname_relid(rel, lfirst_oid(lc)));
-            for (int t = 0; !found && t < ntables; t++)
-                found = strcmp(tables[t], candidate) == 0;
+            bool found = OidIsValid(get_relname_relid(rel, lfirst_oid(lc))) ||
+                         (ntables > 0 && bsearch(&candidate, sorted, ntables, sizeof(char *), compare_cstrings));
             if (found) {
                 e.table = candidate;
                 break;
@@ -121,7 +164,7 @@ void resolve_expectations(RowExpectation *exps, int nexps, char **tables, int nt
     }
 }
 
-void check_row_counts(Report *r, const char *label, RowExpectation *exps, int nexps)
+void check_row_counts(Report *r, const char *label, RowExpectation *exps, int nexps, ExpectationIndex *ix)
 {
     int summary = report_add(r, "row counts", Status::pass, nullptr);
     Oid types[1] = {TEXTOID};
@@ -137,10 +180,12 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
     for (int i = 0; i < n; i++)
         names[i] = SPI_getvalue(tab->vals[i], tab->tupdesc, 1);
     resolve_expectations(exps, nexps, names, n);
+    *ix = index_expectations(exps, nexps);
 
     int same = 0, changed = 0, added = 0, removed = 0, skipped = 0;
     Status overall = Status::pass;
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         HeapTuple tup = tab->vals[i];
         const char *table = names[i];
         const char *before = SPI_getvalue(tup, tab->tupdesc, 2);
@@ -150,7 +195,7 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
         bool isnull;
         Datum dd = SPI_getbinval(tup, tab->tupdesc, 4, &isnull);
         int64 delta = isnull ? 0 : DatumGetInt64(dd);
-        RowExpectation *e = expectation_for(exps, nexps, table);
+        RowExpectation *e = expectation_for(*ix, table);
         if (e != nullptr)
             e->matched = true;
         const char *expected = e ? psprintf("; expected %s", e->text) : "";
@@ -183,7 +228,8 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
         if (detail != nullptr)
             report_add(r, psprintf("row count: %s", table), s, detail);
     }
-    for (int i = 0; i < nexps; i++)
+    for (int i = 0; i < nexps; i++) {
+        CHECK_FOR_INTERRUPTS();
         if (!exps[i].matched) {
             overall = worst(overall, Status::warn);
             report_add(r, psprintf("row count: %s", exps[i].table ? exps[i].table : exps[i].key), Status::warn,
@@ -191,6 +237,7 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
                                 "the database",
                                 exps[i].key));
         }
+    }
     Report::Row &row = r->rows[summary];
     row.status = overall;
     row.detail = psprintf("%d tables: %d unchanged, %d changed, %d added, %d removed, %d not counted", n, same,
@@ -198,15 +245,15 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
 }
 
 /* Is this schema difference a table (or a child of one) whose removal expected_row_changes allows? */
-bool removal_expected(const Difference &d, RowExpectation *exps, int nexps)
+bool removal_expected(const Difference &d, const ExpectationIndex &ix)
 {
     if (strcmp(d.change, "REMOVED") != 0 || strcmp(object_type_name(d.rank), "table") != 0)
         return false;
-    RowExpectation *e = expectation_for(exps, nexps, d.identity);
+    RowExpectation *e = expectation_for(ix, d.identity);
     return e != nullptr && (e->removed || e->any);
 }
 
-void check_schema(Report *r, const Preflight &p, RowExpectation *exps, int nexps)
+void check_schema(Report *r, const Preflight &p, const ExpectationIndex &ix)
 {
     int summary = report_add(r, "schema", Status::pass, nullptr);
     StoredSnapshot snap = load_schema_snapshot_by_id(p.schema_snapshot_id);
@@ -214,8 +261,9 @@ void check_schema(Report *r, const Preflight &p, RowExpectation *exps, int nexps
     int danger = 0, warn = 0, info = 0, excused = 0;
     Status overall = Status::pass;
     for (int i = 0; i < diffs.count; i++) {
+        CHECK_FOR_INTERRUPTS();
         const Difference &d = diffs.items[i];
-        bool expected = removal_expected(d, exps, nexps);
+        bool expected = removal_expected(d, ix);
         Status s = strcmp(d.severity, "danger") == 0 ? Status::fail
                    : strcmp(d.severity, "warn") == 0 ? Status::warn
                                                      : Status::pass;
@@ -248,7 +296,11 @@ void check_ddl_log(Report *r, const Preflight &p)
     int summary = report_add(r, "ddl log", Status::pass, nullptr);
     Oid types[1] = {INT8OID};
     Datum values[1] = {Int64GetDatum(p.audit_id)};
-    int rc = run_as_owner("SELECT command_tag, coalesce(object_identity, ''), session_role::text, "
+    /* who: the session role, and the login role when it differs (SET SESSION AUTHORIZATION) */
+    int rc = run_as_owner("SELECT command_tag, coalesce(object_identity, ''), "
+                          "       CASE WHEN login_role OPERATOR(pg_catalog.<>) session_role "
+                          "            THEN pg_catalog.format('%s (login %s)', session_role, login_role) "
+                          "            ELSE session_role::pg_catalog.text END, "
                           "       to_char(logged_at, 'YYYY-MM-DD HH24:MI:SS'), "
                           "       coalesce(statement, ''), rule, overridden, coalesce(object_type, '') "
                           "  FROM migrate_guard.ddl_log WHERE id > $1 ORDER BY id",
@@ -268,6 +320,7 @@ void check_ddl_log(Report *r, const Preflight &p)
     Status overall = Status::pass;
     int guarded = 0;
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         const char *rule = spi_text(i, 6);
         bool isnull;
         bool overridden = DatumGetBool(spi_datum(i, 7, &isnull));
@@ -313,8 +366,9 @@ MG_SQL_FUNCTION(mg_postflight)
     Preflight p = load_preflight(label);
     Report report;
     report_init(&report);
-    check_row_counts(&report, p.label, exps, nexps);
-    check_schema(&report, p, exps, nexps);
+    ExpectationIndex ix;
+    check_row_counts(&report, p.label, exps, nexps, &ix);
+    check_schema(&report, p, ix);
 
     /* the scope of the preflight */
     Oid types[1] = {TEXTOID};

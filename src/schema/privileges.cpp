@@ -3,7 +3,6 @@
 #include "schema/jsonb_build.h"
 #include "schema/privileges.h"
 
-#include <algorithm>
 
 extern "C" {
 #include "catalog/pg_authid.h"
@@ -73,21 +72,34 @@ bool default_kind(const char *kind, ObjectType *out)
 
 namespace {
 
-/* The grants of an ACL, one per grantee (rights from every grantor merged). */
+int compare_grantees(const void *x, const void *y)
+{
+    Oid a = static_cast<const Grant *>(x)->grantee, b = static_cast<const Grant *>(y)->grantee;
+    return (a > b) - (a < b);
+}
+
+/* The grants of an ACL, one per grantee (rights from every grantor merged), sorted by grantee. */
 Grant *merge_grants(Acl *acl, int *ngrants)
 {
     int n = ACL_NUM(acl);
     AclItem *items = ACL_DAT(acl);
     Grant *grants = static_cast<Grant *>(palloc0(sizeof(Grant) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
+        grants[i].grantee = items[i].ai_grantee;
+        grants[i].privs = ACLITEM_GET_PRIVS(items[i]);
+        grants[i].grantable = ACLITEM_GET_GOPTIONS(items[i]);
+    }
+    if (n > 1)
+        qsort(grants, n, sizeof(Grant), compare_grantees);
     int count = 0;
     for (int i = 0; i < n; i++) {
-        Grant *g = std::find_if(grants, grants + count, [&](const Grant &x) { return x.grantee == items[i].ai_grantee; });
-        if (g == grants + count) {
-            g->grantee = items[i].ai_grantee;
-            count++;
+        if (count > 0 && grants[count - 1].grantee == grants[i].grantee) {
+            grants[count - 1].privs |= grants[i].privs;
+            grants[count - 1].grantable |= grants[i].grantable;
+        } else {
+            grants[count++] = grants[i];
         }
-        g->privs |= ACLITEM_GET_PRIVS(items[i]);
-        g->grantable |= ACLITEM_GET_GOPTIONS(items[i]);
     }
     *ngrants = count;
     return grants;
@@ -106,12 +118,14 @@ char *privileges_text(const Grant &g)
     return privs.data;
 }
 
+/* in grants sorted by grantee (merge_grants) */
 const Grant *find_grant(const Grant *grants, int n, Oid grantee)
 {
-    for (int i = 0; i < n; i++)
-        if (grants[i].grantee == grantee)
-            return &grants[i];
-    return nullptr;
+    if (grants == nullptr || n == 0)
+        return nullptr;
+    Grant key{};
+    key.grantee = grantee;
+    return static_cast<const Grant *>(bsearch(&key, grants, n, sizeof(Grant), compare_grantees));
 }
 
 const char *grantee_name(Oid grantee, Oid owner)
@@ -141,6 +155,7 @@ void add_privileges(PairList *attributes, Datum acl_datum, bool isnull, const ch
         ngrants = ndefaults;
 
     for (int i = 0; i < ngrants; i++) {
+        CHECK_FOR_INTERRUPTS();
         const Grant &g = grants[i];
         if (g.privs == ACL_NO_RIGHTS)
             continue;

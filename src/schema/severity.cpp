@@ -26,25 +26,73 @@ const char *value_or_default(int rank, JsonbContainer *attrs, const char *attr)
     return attribute_default(rank, attr, static_cast<int>(strlen(attr)));
 }
 
-/* Splits "a, b, c" (privilege lists) into items; "X WITH GRANT OPTION" counts as X. */
-bool list_contains(const char *list, std::string_view item)
+/*
+ * Lists as exports write them can be as long as the input: each side is
+ * split once into items, one side sorted and the other looked up in it
+ * (O(n log n)), and every loop checks for interrupts (statement_timeout,
+ * cancel).
+ */
+struct Item {
+    const char *p;
+    int len;
+};
+
+int compare_items(const void *x, const void *y)
 {
+    const Item *a = static_cast<const Item *>(x), *b = static_cast<const Item *>(y);
+    int c = memcmp(a->p, b->p, static_cast<size_t>(a->len < b->len ? a->len : b->len));
+    return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+struct Items {
+    Item *items;
+    int count, capacity;
+};
+
+void items_add(Items *l, const char *p, int len)
+{
+    if (l->count == l->capacity) {
+        l->capacity = l->capacity ? l->capacity * 2 : 16;
+        l->items = static_cast<Item *>(l->items ? repalloc(l->items, sizeof(Item) * l->capacity)
+                                                : palloc(sizeof(Item) * l->capacity));
+    }
+    l->items[l->count++] = Item{p, len};
+}
+
+/* Is every item of `wanted` in `have` (sorted here)? */
+bool all_found(Items *wanted, Items *have)
+{
+    if (have->count > 1)
+        qsort(have->items, have->count, sizeof(Item), compare_items);
+    for (int i = 0; i < wanted->count; i++) {
+        CHECK_FOR_INTERRUPTS();
+        if (have->count == 0 ||
+            bsearch(&wanted->items[i], have->items, have->count, sizeof(Item), compare_items) == nullptr)
+            return false;
+    }
+    return true;
+}
+
+/* "a, b WITH GRANT OPTION, c" (privilege lists): the privileges; "X WITH GRANT OPTION" counts as X. */
+Items privilege_items(const char *list)
+{
+    Items out{nullptr, 0, 0};
     if (list == nullptr)
-        return false;
+        return out;
     std::string_view rest(list);
     while (!rest.empty()) {
+        CHECK_FOR_INTERRUPTS();
         size_t comma = rest.find(", ");
         std::string_view entry = rest.substr(0, comma);
         size_t grant = entry.find(" WITH GRANT OPTION");
         if (grant != std::string_view::npos)
             entry = entry.substr(0, grant);
-        if (entry == item)
-            return true;
+        items_add(&out, entry.data(), static_cast<int>(entry.size()));
         if (comma == std::string_view::npos)
             break;
         rest = rest.substr(comma + 2);
     }
-    return false;
+    return out;
 }
 
 /* Is every privilege of `before` still in `after`? */
@@ -52,20 +100,9 @@ bool privileges_kept(const char *before, const char *after)
 {
     if (before == nullptr)
         return true;
-    std::string_view rest(before);
-    while (!rest.empty()) {
-        size_t comma = rest.find(", ");
-        std::string_view entry = rest.substr(0, comma);
-        size_t grant = entry.find(" WITH GRANT OPTION");
-        if (grant != std::string_view::npos)
-            entry = entry.substr(0, grant);
-        if (!list_contains(after, entry))
-            return false;
-        if (comma == std::string_view::npos)
-            break;
-        rest = rest.substr(comma + 2);
-    }
-    return true;
+    Items wanted = privilege_items(before);
+    Items have = privilege_items(after);
+    return all_found(&wanted, &have);
 }
 
 /* Next literal of a quote_literal list ('a', E'b\\c', 'it''s'), as its raw text; nullptr at the end. */
@@ -100,6 +137,20 @@ const char *next_literal(const char **p, int *len)
     return start;
 }
 
+/* The literals of an enum's value list. */
+Items literal_items(const char *list)
+{
+    Items out{nullptr, 0, 0};
+    const char *p = list;
+    int len;
+    const char *lit;
+    while ((lit = next_literal(&p, &len)) != nullptr) {
+        CHECK_FOR_INTERRUPTS();
+        items_add(&out, lit, len);
+    }
+    return out;
+}
+
 /* Is every enum value of `before` still in `after`? */
 bool values_kept(const char *before, const char *after)
 {
@@ -107,20 +158,9 @@ bool values_kept(const char *before, const char *after)
         return true;
     if (after == nullptr)
         return false;
-    const char *p = before;
-    int len;
-    const char *lit;
-    while ((lit = next_literal(&p, &len)) != nullptr) {
-        bool found = false;
-        const char *q = after;
-        int qlen;
-        const char *other;
-        while (!found && (other = next_literal(&q, &qlen)) != nullptr)
-            found = qlen == len && memcmp(other, lit, len) == 0;
-        if (!found)
-            return false;
-    }
-    return true;
+    Items wanted = literal_items(before);
+    Items have = literal_items(after);
+    return all_found(&wanted, &have);
 }
 
 bool search_path_pinned(const char *config)

@@ -48,6 +48,9 @@ void check_may_read(const StoredSnapshot &s)
         return;
     Oid rel = get_relname_relid("schema_snapshots", ext_state().schema_oid);
     AttrNumber att = OidIsValid(rel) ? get_attnum(rel, "export") : InvalidAttrNumber;
+    /* SELECT on the table, or on its column export (pg_attribute_aclcheck looks at the column's ACL only) */
+    if (OidIsValid(rel) && pg_class_aclcheck(rel, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
+        return;
     if (att != InvalidAttrNumber && pg_attribute_aclcheck(rel, att, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
         return;
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -19,7 +19,14 @@
  *
  * Exposure: a stored count is shown only to roles that may see it now
  * (count_visible(): superusers, members of the admin role, and roles that may
- * SELECT the table without row-level security restricting them).  The table
+ * SELECT the table that was counted without row-level security restricting
+ * them).  The table is the relation counted, known by the OID it had then
+ * (row_counts.table_oid), not whatever carries its name now: a table created
+ * under the name of a moved, renamed or dropped one is another table.  OIDs
+ * mean something only in the database where they were taken, so each
+ * snapshot records that database (row_count_snapshots.database_identity:
+ * system identifier and database OID); in a restored copy, or after
+ * pg_upgrade, the stored counts are the admins' only.  The table
  * migrate_guard.row_counts has a row-level security policy calling it, and
  * compare_row_counts() reads the stored counts as the tables' owner and hides
  * the ones the caller may not see (status SKIPPED).
@@ -31,12 +38,14 @@
 #include "verify/verify_common.h"
 
 extern "C" {
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 }
 
 using namespace mg;
@@ -45,6 +54,7 @@ namespace {
 
 struct Count {
     char *table_name;
+    Oid relid;        /* the relation counted (InvalidOid: not known, e.g. a 0.1.0 snapshot) */
     bool has_count;
     int64 count;
     const char *note; /* why there is no count, or a caveat */
@@ -76,11 +86,13 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
     int ncount = 0;
     *nskipped = 0;
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         HeapTuple tup = tables->vals[i];
         TupleDesc desc = tables->tupdesc;
         bool isnull;
         Count &c = out[i];
         c.table_name = SPI_getvalue(tup, desc, 1);
+        c.relid = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
         char relkind = DatumGetChar(SPI_getbinval(tup, desc, 3, &isnull));
         float4 reltuples = DatumGetFloat4(SPI_getbinval(tup, desc, 4, &isnull));
         bool may_select = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
@@ -103,6 +115,8 @@ Count *count_tables(ArrayType *schemas, bool exact, int *ntables, int *nskipped)
 
     /* exact counts, in batches, all with the active snapshot (read-only SPI) */
     for (int start = 0; start < ncount; start += kBatch) {
+        CHECK_FOR_INTERRUPTS();
+
         int end = start + kBatch < ncount ? start + kBatch : ncount;
         StringInfoData sql;
         initStringInfo(&sql);
@@ -170,9 +184,11 @@ Count *load_snapshot(int64 id, int *n)
     int rc = 0;
     as_extension_owner([&] {
         rc = SPI_execute_with_args(
-            "SELECT table_name, row_count, note FROM migrate_guard.row_counts "
-            " WHERE snapshot_id OPERATOR(pg_catalog.=) $1 "
-            "ORDER BY table_name COLLATE pg_catalog.\"C\"",
+            "SELECT r.table_name, r.row_count, r.note, r.table_oid, s.database_identity "
+            "  FROM migrate_guard.row_counts r JOIN migrate_guard.row_count_snapshots s "
+            "       ON s.snapshot_id OPERATOR(pg_catalog.=) r.snapshot_id "
+            " WHERE r.snapshot_id OPERATOR(pg_catalog.=) $1 "
+            "ORDER BY r.table_name COLLATE pg_catalog.\"C\"",
             1, types, values, nullptr, true, 0);
     });
     if (rc != SPI_OK_SELECT)
@@ -186,9 +202,13 @@ Count *load_snapshot(int64 id, int *n)
         out[i].has_count = !isnull;
         out[i].count = isnull ? 0 : DatumGetInt64(d);
         out[i].note = spi_text(i, 3);
+        Datum oid = spi_datum(i, 4, &isnull);
+        out[i].relid = isnull ? InvalidOid : DatumGetObjectId(oid);
     }
+    const char *counted_in = *n > 0 ? spi_text(0, 5) : nullptr;
     for (int i = 0; i < *n; i++) {
-        if (out[i].has_count && !count_visible(out[i].table_name)) {
+        CHECK_FOR_INTERRUPTS();
+        if (out[i].has_count && !count_visible(out[i].relid, counted_in)) {
             out[i].has_count = false;
             out[i].count = 0;
             out[i].note = "hidden: you may not SELECT from this table";
@@ -255,13 +275,15 @@ MG_SQL_FUNCTION(mg_snapshot_row_counts)
     Count *counts = count_tables(schemas, exact, &n, &skipped);
 
     /* store: the snapshot row, then its counts in one statement */
-    Oid stypes[4] = {TEXTOID, BOOLOID, TEXTARRAYOID, TEXTOID};
-    Datum svalues[4] = {label ? CStringGetTextDatum(label) : (Datum) 0, BoolGetDatum(exact),
-                        PointerGetDatum(schemas), CStringGetTextDatum(GetUserNameFromId(GetUserId(), false))};
-    char snulls[5] = {label ? ' ' : 'n', ' ', schemas ? ' ' : 'n', ' ', '\0'};
-    int rc = run_as_owner("INSERT INTO migrate_guard.row_count_snapshots(label, exact, schemas, taken_by) "
-                          "VALUES ($1, $2, $3, $4) RETURNING snapshot_id",
-                          4, stypes, svalues, snulls);
+    Oid stypes[5] = {TEXTOID, BOOLOID, TEXTARRAYOID, TEXTOID, TEXTOID};
+    Datum svalues[5] = {label ? CStringGetTextDatum(label) : (Datum) 0, BoolGetDatum(exact),
+                        PointerGetDatum(schemas), CStringGetTextDatum(GetUserNameFromId(GetUserId(), false)),
+                        CStringGetTextDatum(database_identity())};
+    char snulls[6] = {label ? ' ' : 'n', ' ', schemas ? ' ' : 'n', ' ', ' ', '\0'};
+    int rc = run_as_owner("INSERT INTO migrate_guard.row_count_snapshots(label, exact, schemas, taken_by, "
+                          "                                              database_identity) "
+                          "VALUES ($1, $2, $3, $4, $5) RETURNING snapshot_id",
+                          5, stypes, svalues, snulls);
     if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
         elog(ERROR, "migrate_guard: could not store the snapshot: %s", SPI_result_code_string(rc));
     bool isnull;
@@ -270,22 +292,26 @@ MG_SQL_FUNCTION(mg_snapshot_row_counts)
     const char **names = static_cast<const char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
     const char **count_text = static_cast<const char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
     const char **notes = static_cast<const char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
+    Datum *oids = static_cast<Datum *>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
     for (int i = 0; i < n; i++) {
+        oids[i] = ObjectIdGetDatum(counts[i].relid);
         names[i] = counts[i].table_name;
         count_text[i] = counts[i].has_count ? psprintf(INT64_FORMAT, counts[i].count) : nullptr;
         notes[i] = counts[i].note;
     }
-    Oid ctypes[4] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-    Datum cvalues[4] = {Int64GetDatum(id), text_array(names, n), text_array(count_text, n), text_array(notes, n)};
-    rc = run_as_owner("INSERT INTO migrate_guard.row_counts(snapshot_id, table_name, row_count, note) "
-                      "SELECT $1, t, c::pg_catalog.int8, note "
-                      "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) "
-                      "       u(t, c, note)",
-                      4, ctypes, cvalues, nullptr);
+    Oid ctypes[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, OIDARRAYOID};
+    Datum cvalues[5] = {Int64GetDatum(id), text_array(names, n), text_array(count_text, n), text_array(notes, n),
+                        PointerGetDatum(construct_array(oids, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT))};
+    rc = run_as_owner("INSERT INTO migrate_guard.row_counts(snapshot_id, table_name, row_count, note, table_oid) "
+                      "SELECT $1, t, c::pg_catalog.int8, note, o "
+                      "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
+                      "                  pg_catalog.unnest($5)) u(t, c, note, o)",
+                      5, ctypes, cvalues, nullptr);
     if (rc != SPI_OK_INSERT)
         elog(ERROR, "migrate_guard: could not store the counts: %s", SPI_result_code_string(rc));
 
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         Datum values[5] = {Int64GetDatum(id), label ? CStringGetTextDatum(label) : (Datum) 0,
                            CStringGetTextDatum(counts[i].table_name), Int64GetDatum(counts[i].count),
                            BoolGetDatum(exact)};
@@ -328,6 +354,7 @@ MG_SQL_FUNCTION(mg_compare_row_counts)
     /* merge join on the table name (both sides sorted byte-wise) */
     int i = 0, j = 0;
     while (i < nb || j < na) {
+        CHECK_FOR_INTERRUPTS();
         int cmp = i >= nb ? 1 : j >= na ? -1 : strcmp(b[i].table_name, a[j].table_name);
         const Count *bc = cmp <= 0 ? &b[i] : nullptr;
         const Count *ac = cmp >= 0 ? &a[j] : nullptr;
@@ -363,33 +390,45 @@ MG_SQL_FUNCTION(mg_compare_row_counts)
 
 namespace mg {
 
-bool count_visible(const char *table_name)
+const char *database_identity()
+{
+    return psprintf(UINT64_FORMAT "/%u", GetSystemIdentifier(), MyDatabaseId);
+}
+
+bool count_visible(Oid relid, const char *counted_in)
 {
     Oid user = GetUserId();
     if (role_may_unlock(user))
         return true;
-    const char *problem = nullptr;
-    RangeVar *rv = table_name ? relation_name(table_name, &problem) : nullptr;
-    if (rv == nullptr || rv->schemaname == nullptr)
-        return false; /* the snapshots store schema-qualified names */
-    /* looked up by hand: a schema the role may not use is "not visible", not an error */
-    Oid nsp = get_namespace_oid(rv->schemaname, true);
-    if (!OidIsValid(nsp) || mg_namespace_aclcheck(nsp, user, ACL_USAGE) != ACLCHECK_OK)
+    /* a count taken elsewhere (a restored copy): its OID names nothing here */
+    if (!OidIsValid(relid) || counted_in == nullptr || strcmp(counted_in, database_identity()) != 0)
         return false;
-    Oid relid = get_relname_relid(rv->relname, nsp);
-    if (!OidIsValid(relid))
+    /* looked up by hand: gone, or in a schema the role may not use, is "not visible", not an error */
+    Oid nsp = get_rel_namespace(relid);
+    if (!OidIsValid(nsp))
         return false; /* gone: nobody but the admins knew its count */
-    if (pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK &&
-        pg_attribute_aclcheck_all(relid, user, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
+    if (mg_namespace_aclcheck(nsp, user, ACL_USAGE) != ACLCHECK_OK)
         return false;
+    bool missing = false;
+    if (pg_class_aclcheck_ext(relid, user, ACL_SELECT, &missing) != ACLCHECK_OK &&
+        (missing || pg_attribute_aclcheck_all(relid, user, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK))
+        return false;
+    if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+        return false; /* dropped while we looked */
     /* a role restricted by row-level security never counted every row */
     return check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
 } // namespace mg
 
-/* migrate_guard._count_visible(table_name text): the row-level security policy of row_counts */
+/*
+ * migrate_guard._count_visible(table_oid oid, database_identity text): the
+ * row-level security policy of row_counts (not strict: admins see the counts
+ * of snapshots taken before 0.2.0 recorded OIDs)
+ */
 MG_SQL_FUNCTION(mg_count_visible)
 {
-    PG_RETURN_BOOL(count_visible(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+    Oid relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
+    const char *counted_in = PG_ARGISNULL(1) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(1));
+    PG_RETURN_BOOL(count_visible(relid, counted_in));
 }

@@ -39,13 +39,21 @@ void spi_connect_or_fail();
 RangeVar *relation_name(const char *text, const char **problem);
 
 /*
- * May the current role see the stored row count of `table_name` (a
- * schema-qualified name as the snapshots store it)?  Superusers and members
- * of the admin role may; other roles only for a table that exists, whose
- * schema they may use, that they may SELECT from (the table or a column), and
- * that row-level security does not restrict for them.
+ * This database, as row-count snapshots record where they were taken: the
+ * cluster's system identifier and the database's OID ("<sysid>/<oid>").
  */
-bool count_visible(const char *table_name);
+const char *database_identity();
+
+/*
+ * May the current role see a stored row count of the relation `relid`,
+ * counted in the database `counted_in` (database_identity() then)?
+ * Superusers and members of the admin role may; other roles only when the
+ * count was taken in this database and that very relation still exists, in a
+ * schema they may use, they may SELECT from it (the table or a column), and
+ * row-level security does not restrict it for them.  The name is not looked
+ * at: a table created under the name of a counted one is another table.
+ */
+bool count_visible(Oid relid, const char *counted_in);
 
 /* Value of column `col` (1-based) of SPI row `row`, or nullptr for NULL. */
 char *spi_text(int row, int col);

@@ -185,6 +185,7 @@ Expectation *load_expectations(Jsonb *expected, const char *source, Datum ids, b
     char **id_text = have_ids ? text_array_items(ids, &nids) : nullptr;
     Expectation *out = static_cast<Expectation *>(palloc0(sizeof(Expectation) * (n > 0 ? n : 1)));
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         Expectation &e = out[i];
         e.label = have_ids && i < nids ? psprintf("%s row id %s", source, id_text[i])
                                        : psprintf("%s element %d", source, i + 1);
@@ -310,6 +311,7 @@ ForeignKey *load_foreign_keys(int *count)
     int n = static_cast<int>(SPI_processed);
     ForeignKey *out = static_cast<ForeignKey *>(palloc0(sizeof(ForeignKey) * (n > 0 ? n : 1)));
     for (int i = 0; i < n; i++) {
+        CHECK_FOR_INTERRUPTS();
         ForeignKey &k = out[i];
         bool isnull;
         k.table = DatumGetObjectId(spi_datum(i, 1, &isnull));
@@ -336,15 +338,76 @@ bool selects(const Expectation &e, const ForeignKey &k)
 }
 
 /*
- * The expectation that applies to a key: one naming its columns wins over a
- * general one.  Every expectation that selects the key is matched (so none of
- * them is reported MISSING).
+ * Expectations sorted by what they select: referencing table, referenced
+ * table, general before column-specific, the columns; then by their position
+ * in the input.  The keys of one pair and the expectations that say the same
+ * thing are then neighbours: looking an expectation up, and finding two that
+ * contradict each other, take O(n log n) however many expectations are given.
  */
-Expectation *expectation_for(const ForeignKey &k, Expectation *exps, int nexps)
+struct ExpectationIndex {
+    Expectation **sorted;
+    int count;
+};
+
+int compare_oids(Oid a, Oid b) { return (a > b) - (a < b); }
+
+int compare_selectors(const Expectation &a, const Expectation &b)
 {
+    int c = compare_oids(a.table, b.table);
+    if (c == 0)
+        c = compare_oids(a.references, b.references);
+    if (c == 0)
+        c = (a.columns != nullptr) - (b.columns != nullptr);
+    if (c != 0 || a.columns == nullptr)
+        return c;
+    if (a.ncolumns != b.ncolumns)
+        return a.ncolumns < b.ncolumns ? -1 : 1;
+    for (int i = 0; i < a.ncolumns && c == 0; i++)
+        c = strcmp(a.columns[i], b.columns[i]);
+    return c;
+}
+
+int compare_expectations(const void *x, const void *y)
+{
+    const Expectation *a = *static_cast<Expectation *const *>(x), *b = *static_cast<Expectation *const *>(y);
+    int c = compare_selectors(*a, *b);
+    return c != 0 ? c : (a > b) - (a < b); /* then by position */
+}
+
+ExpectationIndex index_expectations(Expectation *exps, int n)
+{
+    ExpectationIndex ix{static_cast<Expectation **>(palloc(sizeof(Expectation *) * (n > 0 ? n : 1))), n};
+    for (int i = 0; i < n; i++)
+        ix.sorted[i] = &exps[i];
+    if (n > 1)
+        qsort(ix.sorted, n, sizeof(Expectation *), compare_expectations);
+    return ix;
+}
+
+/*
+ * The expectation that applies to a key: one naming its columns wins over a
+ * general one (the first given of each).  Every expectation that selects the
+ * key is matched (so none of them is reported MISSING).
+ */
+Expectation *expectation_for(const ForeignKey &k, const ExpectationIndex &ix)
+{
+    int lo = 0, hi = ix.count; /* the first expectation of the pair (table, references) */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        const Expectation &e = *ix.sorted[mid];
+        int c = compare_oids(e.table, k.table);
+        if (c == 0)
+            c = compare_oids(e.references, k.references);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     Expectation *general = nullptr, *specific = nullptr;
-    for (int i = 0; i < nexps; i++) {
-        Expectation &e = exps[i];
+    for (int i = lo; i < ix.count && ix.sorted[i]->table == k.table && ix.sorted[i]->references == k.references;
+         i++) {
+        CHECK_FOR_INTERRUPTS();
+        Expectation &e = *ix.sorted[i];
         if (!selects(e, k))
             continue;
         e.matched = true;
@@ -358,29 +421,42 @@ Expectation *expectation_for(const ForeignKey &k, Expectation *exps, int nexps)
     return specific ? specific : general;
 }
 
-bool same_selector(const Expectation &a, const Expectation &b)
+/*
+ * Two expectations for the same keys that disagree: which one holds is not
+ * known.  Reported for the first expectation (in input order) that
+ * contradicts an earlier one, naming the first it contradicts.
+ */
+void check_contradictions(const ExpectationIndex &ix)
 {
-    if (a.table != b.table || a.references != b.references || (a.columns == nullptr) != (b.columns == nullptr))
-        return false;
-    return a.columns == nullptr || same_columns(a.columns, a.ncolumns, b.columns, b.ncolumns);
-}
-
-/* Two expectations for the same key that disagree: which one holds is not known. */
-void check_contradictions(const Expectation *exps, int n)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < i; j++)
-            if (same_selector(exps[i], exps[j]) && strcmp(exps[i].on_delete, exps[j].on_delete) != 0)
-                ereport(ERROR,
-                        (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                         errmsg("migrate_guard: %s contradicts %s", exps[i].label, exps[j].label),
-                         errdetail("Both are about the foreign keys from %s%s%s%s to %s; one expects ON DELETE %s, "
-                                   "the other ON DELETE %s.",
-                                   exps[i].table_name, exps[i].columns ? " (" : "",
-                                   exps[i].columns ? column_list(exps[i].columns, exps[i].ncolumns) : "",
-                                   exps[i].columns ? ")" : "", exps[i].references_name, exps[i].on_delete,
-                                   exps[j].on_delete),
-                         errhint("Keep one of them.")));
+    const Expectation *later = nullptr, *earlier = nullptr;
+    for (int start = 0; start < ix.count;) {
+        int end = start + 1;
+        while (end < ix.count && compare_selectors(*ix.sorted[start], *ix.sorted[end]) == 0)
+            end++;
+        /* one selector, in input order: the first that differs from the group's first */
+        for (int i = start + 1; i < end; i++) {
+            CHECK_FOR_INTERRUPTS();
+            if (strcmp(ix.sorted[i]->on_delete, ix.sorted[start]->on_delete) != 0) {
+                if (later == nullptr || ix.sorted[i] < later) {
+                    later = ix.sorted[i];
+                    earlier = ix.sorted[start];
+                }
+                break;
+            }
+        }
+        start = end;
+    }
+    if (later == nullptr)
+        return;
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("migrate_guard: %s contradicts %s", later->label, earlier->label),
+                    errdetail("Both are about the foreign keys from %s%s%s%s to %s; one expects ON DELETE %s, "
+                              "the other ON DELETE %s.",
+                              later->table_name, later->columns ? " (" : "",
+                              later->columns ? column_list(later->columns, later->ncolumns) : "",
+                              later->columns ? ")" : "", later->references_name, later->on_delete,
+                              earlier->on_delete),
+                    errhint("Keep one of them.")));
 }
 
 OutRow judge_key(const ForeignKey &k, Expectation *e)
@@ -463,14 +539,18 @@ MG_SQL_FUNCTION(mg_verify_fk_rules)
     int nexps = 0, nkeys = 0;
     Expectation *exps = expected ? load_expectations(expected, "expected", (Datum) 0, false, &nexps)
                                  : expectations_from_table(&nexps);
-    check_contradictions(exps, nexps);
+    ExpectationIndex ix = index_expectations(exps, nexps);
+    check_contradictions(ix);
     ForeignKey *keys = load_foreign_keys(&nkeys);
 
     int nrows = 0;
     OutRow *rows = static_cast<OutRow *>(palloc(sizeof(OutRow) * (nkeys + nexps + 1)));
-    for (int i = 0; i < nkeys; i++)
-        rows[nrows++] = judge_key(keys[i], expectation_for(keys[i], exps, nexps));
+    for (int i = 0; i < nkeys; i++) {
+        CHECK_FOR_INTERRUPTS();
+        rows[nrows++] = judge_key(keys[i], expectation_for(keys[i], ix));
+    }
     for (int i = 0; i < nexps; i++) {
+        CHECK_FOR_INTERRUPTS();
         const Expectation &e = exps[i];
         if (e.matched)
             continue;

@@ -37,6 +37,7 @@ MG_SQL_FUNCTION(mg_verify_rls)
     spi_connect_or_fail();
     spi_query_with_schemas(kRlsSql, schemas);
     for (uint64 i = 0; i < SPI_processed; i++) {
+        CHECK_FOR_INTERRUPTS();
         int row = static_cast<int>(i);
         bool isnull;
         bool enabled = DatumGetBool(spi_datum(row, 2, &isnull));

@@ -947,6 +947,12 @@ TEST_F(Cli, TextFormatQuotesNamesAndNeutralisesEveryLine)
     EXPECT_TRUE(has_line(r.out, "x## [error]y.sql: SAFE TO DEPLOY (1 statement)")) << r.out;
     EXPECT_TRUE(has_line(r.out, "migrate_guard: ::warning::z.sql: SAFE TO DEPLOY (1 statement)")) << r.out;
     expect_no_forged_command(r.out);
+    // JSON: the same strings, "##[" written with a \u escape
+    r = run_cli({"check", "--format", "json", "--dsn", db, "x##[error]y.sql", forged}, {}, "", dir);
+    EXPECT_EQ(r.code, 0) << r.err;
+    expect_no_forged_command(r.out);
+    EXPECT_EQ(json_field(r.out, "{files,0,file}"), "x##[error]y.sql");
+    EXPECT_EQ(json_field(r.out, "{files,1,file}"), forged);
 
     // names from the database, in messages, report items and diffs
     Session su("dbname=postgres user=postgres");

@@ -218,14 +218,14 @@ int run_check(const Options &o)
             emit(github_plain_line(std::string("check: ") + verdict_of(worst) + total));
         break;
     case Format::Json:
-        emit(JsonObject()
-                 .str("command", "check")
-                 .boolean("probe", o.probe)
-                 .str("verdict", verdict_of(worst))
-                 .num("exit_code", exit_of(worst))
-                 .raw("files", json_array(files_json))
-                 .done() +
-             "\n");
+        emit_json(JsonObject()
+                      .str("command", "check")
+                      .boolean("probe", o.probe)
+                      .str("verdict", verdict_of(worst))
+                      .num("exit_code", exit_of(worst))
+                      .raw("files", json_array(files_json))
+                      .done() +
+                  "\n");
         break;
     }
     return exit_of(worst);

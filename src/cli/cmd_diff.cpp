@@ -102,16 +102,16 @@ int run_diff(const Options &o)
         emit(github_plain_line("diff: " + summary));
         break;
     case Format::Json: {
-        emit(JsonObject()
-                 .str("command", "diff")
-                 .boolean("identical", diff.rows.empty())
-                 .num("exit_code", rc)
-                 .raw("schemas", o.schemas ? json_value(text_array_literal(*o.schemas), oid::TEXT_ARRAY) : "null")
-                 .raw("a", connection_json(a))
-                 .raw("b", connection_json(b))
-                 .raw("differences", json_rows(diff))
-                 .done() +
-             "\n");
+        emit_json(JsonObject()
+                      .str("command", "diff")
+                      .boolean("identical", diff.rows.empty())
+                      .num("exit_code", rc)
+                      .raw("schemas", o.schemas ? json_value(text_array_literal(*o.schemas), oid::TEXT_ARRAY) : "null")
+                      .raw("a", connection_json(a))
+                      .raw("b", connection_json(b))
+                      .raw("differences", json_rows(diff))
+                      .done() +
+                  "\n");
         break;
     }
     }

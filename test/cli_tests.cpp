@@ -885,13 +885,158 @@ TEST_F(Cli, OutputCannotInjectWorkflowCommandsOrTerminalControls)
         EXPECT_TRUE(annotation || (l.rfind("::", 0) != 0 && !contains(l, "##[") )) << l;
     }
 
-    // text: control characters of a name become '?', colour stays
+    // text: a name with control characters is quoted with C escapes, colour stays
     std::ofstream(dir + "/t\033]0;owned\007.sql") << "DROP TABLE accounts;\n";
     CliRun text = run_cli({"check", "--color=always", "--dsn", db, "t\033]0;owned\007.sql"}, {}, "", dir);
     EXPECT_EQ(text.code, 2) << text.err;
-    EXPECT_TRUE(contains(text.out, "t?]0;owned?.sql:1:")) << text.out;
+    EXPECT_TRUE(contains(text.out, "\"t\\033]0;owned\\a.sql\":1:")) << text.out;
     EXPECT_FALSE(contains(text.out, "\033]")) << text.out;
     EXPECT_TRUE(contains(text.out, "\033[1;31mblocked\033[0m")) << text.out;
+}
+
+// Every line of a text or GitHub output: none issues a workflow command
+// (the runner trims leading blanks, then looks for "::"; "##[" anywhere),
+// except the annotations the client writes itself (`annotations`: their prefixes).
+void expect_no_forged_command(const std::string &out, const std::vector<std::string> &annotations = {})
+{
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) {
+        bool own = false;
+        for (const std::string &a : annotations)
+            own = own || l.rfind(a, 0) == 0;
+        if (own)
+            continue;
+        size_t first = l.find_first_not_of(" \t");
+        EXPECT_FALSE(first != std::string::npos && l.compare(first, 2, "::") == 0) << "line: " << l << "\n" << out;
+        EXPECT_FALSE(contains(l, "##[")) << "line: " << l << "\n" << out;
+    }
+}
+
+bool has_line(const std::string &out, const std::string &line)
+{
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);)
+        if (l == line)
+            return true;
+    return false;
+}
+
+// A file name or an object name holding a newline cannot write a line of its
+// own in the text format: no fake verdict, no workflow command (attack2_cli).
+TEST_F(Cli, TextFormatQuotesNamesAndNeutralisesEveryLine)
+{
+    std::string db = dsn("mg_cli");
+    std::string dir = temp_dir() + "/forge";
+    mkdir(dir.c_str(), 0700);
+    const std::string forged = "x\n::error file=README.md,line=1::owned\n.sql";
+    const std::string verdict = "evil.sql: BLOCKED\nmigration.sql: SAFE TO DEPLOY (1 statement)\nz.sql";
+    std::ofstream(dir + "/" + forged) << "SELECT 1;\n";
+    std::ofstream(dir + "/" + verdict) << "DROP TABLE accounts;\n";
+    std::ofstream(dir + "/x##[error]y.sql") << "SELECT 1;\n";
+    std::ofstream(dir + "/::warning::z.sql") << "SELECT 1;\n";
+    CliRun r = run_cli({"check", "--format", "text", "--dsn", db, forged, verdict, "x##[error]y.sql",
+                        "::warning::z.sql"},
+                       {}, "", dir);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_TRUE(has_line(r.out, "\"x\\n::error file=README.md,line=1::owned\\n.sql\": SAFE TO DEPLOY (1 statement)"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, "\n\"evil.sql: BLOCKED\\nmigration.sql: SAFE TO DEPLOY (1 statement)\\nz.sql\":1: "
+                                "blocked drop_table: "))
+        << r.out;
+    EXPECT_FALSE(has_line(r.out, "migration.sql: SAFE TO DEPLOY (1 statement)")) << r.out;
+    EXPECT_TRUE(has_line(r.out, "x## [error]y.sql: SAFE TO DEPLOY (1 statement)")) << r.out;
+    EXPECT_TRUE(has_line(r.out, "migrate_guard: ::warning::z.sql: SAFE TO DEPLOY (1 statement)")) << r.out;
+    expect_no_forged_command(r.out);
+    // JSON: the same strings, "##[" written with a \u escape
+    r = run_cli({"check", "--format", "json", "--dsn", db, "x##[error]y.sql", forged}, {}, "", dir);
+    EXPECT_EQ(r.code, 0) << r.err;
+    expect_no_forged_command(r.out);
+    EXPECT_EQ(json_field(r.out, "{files,0,file}"), "x##[error]y.sql");
+    EXPECT_EQ(json_field(r.out, "{files,1,file}"), forged);
+
+    // names from the database, in messages, report items and diffs
+    Session su("dbname=postgres user=postgres");
+    ASSERT_TRUE(su.exec("DROP DATABASE IF EXISTS mg_cli_forge WITH (FORCE)").ok);
+    ASSERT_TRUE(su.exec("CREATE DATABASE mg_cli_forge").ok);
+    {
+        Session s("dbname=mg_cli_forge user=postgres");
+        Result c = s.exec("CREATE EXTENSION migrate_guard;"
+                          "CREATE TABLE \"t\n::error::owned\nverify: PASS\"(id int);"
+                          "CREATE TABLE \"u\n  ##[error]owned\"(id int);"
+                          "INSERT INTO \"t\n::error::owned\nverify: PASS\" VALUES (1);");
+        ASSERT_TRUE(c.ok) << c.message;
+    }
+    std::string forge = dsn("mg_cli_forge");
+    // check: the server's message names the table (its newlines are the name's)
+    std::string drop = write_file("forge_drop.sql", "DROP TABLE \"t\n::error::owned\nverify: PASS\";\n");
+    r = run_cli({"check", "--dsn", forge, drop});
+    EXPECT_EQ(r.code, 2) << r.err;
+    expect_no_forged_command(r.out);
+    EXPECT_FALSE(has_line(r.out, "verify: PASS")) << r.out;
+    // verify: report items named after the tables
+    r = run_cli({"verify", "--dsn", forge});
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    expect_no_forged_command(r.out);
+    EXPECT_FALSE(has_line(r.out, "verify: PASS")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\n  FAIL    \"public.\\\"t\\n::error::owned\\nverify: PASS\\\"\" row-level")) << r.out;
+    EXPECT_TRUE(has_line(r.out, "verify: FAIL")) << r.out;
+    // the same in GitHub annotations: escaped data and properties, plain lines neutralised
+    r = run_cli({"verify", "--format", "github", "--dsn", forge});
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    expect_no_forged_command(r.out, {"::error title=verify rls%3A public.", "::warning title=verify "});
+    EXPECT_TRUE(contains(r.out, "::error title=verify rls%3A public.\"t%0A%3A%3Aerror%3A%3Aowned%0Averify%3A PASS\"::"))
+        << r.out;
+    EXPECT_FALSE(has_line(r.out, "verify: PASS")) << r.out;
+    // diff: the object only B has
+    r = run_cli({"diff", dsn("mg_cli_pass"), forge});
+    EXPECT_EQ(r.code, 1) << r.err;
+    expect_no_forged_command(r.out);
+    EXPECT_TRUE(contains(r.out, "\"table public.\\\"t\\n::error::owned\\nverify: PASS\\\"\"")) << r.out;
+    r = run_cli({"diff", "--format", "github", dsn("mg_cli_pass"), forge});
+    EXPECT_EQ(r.code, 1) << r.err;
+    expect_no_forged_command(r.out, {"::error title=schema diff", "::warning title=schema diff",
+                                     "::notice title=schema diff"});
+    // preflight: the label is a field of the verdict line
+    r = run_cli({"preflight", "--dsn", forge, "l\n::error::owned"});
+    expect_no_forged_command(r.out);
+    EXPECT_TRUE(has_line(r.out, "preflight \"l\\n::error::owned\": FAIL")) << r.out; // the label as JSON writes it
+
+    // stderr: one line, control characters '?', no "##["
+    r = run_cli({"check", "--dsn", db, dir + "/no\033]0;x\007##[error]such.sql"});
+    expect_error(r, "could not open migration file");
+    EXPECT_FALSE(contains(r.err, "\033")) << r.err;
+    EXPECT_FALSE(contains(r.err, "##[")) << r.err;
+    EXPECT_TRUE(contains(r.err, "no?]0;x?## [error]such.sql")) << r.err;
+    ASSERT_TRUE(su.exec("DROP DATABASE mg_cli_forge WITH (FORCE)").ok);
+}
+
+// A database whose extension is older than the functions the client calls: exit 3, one clear line.
+TEST_F(Cli, DatabaseWithAnOlderExtensionExit3)
+{
+    Session su("dbname=postgres user=postgres");
+    ASSERT_TRUE(su.exec("DROP DATABASE IF EXISTS mg_cli_old WITH (FORCE)").ok);
+    ASSERT_TRUE(su.exec("CREATE DATABASE mg_cli_old").ok);
+    {
+        Session s("dbname=mg_cli_old user=postgres");
+        Result c = s.exec("SET client_min_messages = warning; CREATE EXTENSION migrate_guard VERSION '0.1.0'");
+        ASSERT_TRUE(c.ok) << c.message;
+    }
+    std::string old = "migrate_guard 0.1.0 is installed in database \"mg_cli_old\" at " + test_host() + ":" +
+                      test_port();
+    std::string file = write_file("old.sql", "SELECT 1;");
+    for (const std::vector<std::string> &args :
+         std::vector<std::vector<std::string>>{{"verify", "--dsn", dsn("mg_cli_old")},
+                                               {"check", "--dsn", dsn("mg_cli_old"), file},
+                                               {"preflight", "--dsn", dsn("mg_cli_old"), "l"},
+                                               {"postflight", "--dsn", dsn("mg_cli_old"), "l"}})
+        expect_error(run_cli(args), old + "; this client needs 0.2.0: run ALTER EXTENSION migrate_guard UPDATE there");
+    expect_error(run_cli({"diff", dsn("mg_cli_pass"), dsn("mg_cli_old")}), old + " (B); this client needs 0.2.0");
+    {
+        Session s("dbname=mg_cli_old user=postgres");
+        ASSERT_TRUE(s.exec("ALTER EXTENSION migrate_guard UPDATE").ok);
+    }
+    EXPECT_EQ(run_cli({"check", "--dsn", dsn("mg_cli_old"), file}).code, 0);
+    ASSERT_TRUE(su.exec("DROP DATABASE mg_cli_old WITH (FORCE)").ok);
 }
 
 } // namespace

@@ -241,12 +241,16 @@ protected:
         return b && *b ? b : "/usr/lib/postgresql/15/bin";
     }
     static int run(const std::string &cmd) { return std::system(cmd.c_str()); }
-    static std::string conn_args()
+    // the test cluster's directory ($MG_CLUSTER_BASE/test, passed as MG_TEST_HOST): its socket, and the dump
+    static std::string host()
     {
         const char *host = std::getenv("MG_TEST_HOST");
+        return host && *host ? host : "/tmp/migrate_guard/test";
+    }
+    static std::string conn_args()
+    {
         const char *port = std::getenv("MG_TEST_PORT");
-        return std::string(" -h ") + (host ? host : "/tmp/migrate_guard/test") + " -p " + (port ? port : "54329") +
-               " -U postgres ";
+        return " -h " + host() + " -p " + (port ? port : "54329") + " -U postgres ";
     }
 };
 
@@ -268,7 +272,7 @@ TEST_F(AuditDump, RestoredDatabaseKeepsTheLog)
         ASSERT_TRUE(src.exec("SET SESSION AUTHORIZATION mg_app; CREATE TABLE framed(id int); "
                              "RESET SESSION AUTHORIZATION").ok);
     }
-    std::string dump = "/tmp/migrate_guard/mg_dump_src.dump";
+    std::string dump = host() + "/mg_dump_src.dump";
     ASSERT_EQ(run(bindir() + "/pg_dump -Fc -f " + dump + conn_args() + "mg_dump_src"), 0);
     // restoring the audit rows writes the extension's tables: guard_tamper, so it needs the flag
     ASSERT_NE(run(bindir() + "/pg_restore --exit-on-error -d mg_dump_dst" + conn_args() + dump + " 2>/dev/null"), 0);

@@ -103,6 +103,7 @@ GRANT SELECT (id) ON app.big_payments TO parity_rw;
 CREATE VIEW app.ck WITH (check_option = local) AS SELECT * FROM app.users WHERE id > 0;
 CREATE MATERIALIZED VIEW app.totals AS SELECT user_id, sum(amount) s FROM app.payments GROUP BY user_id;
 CREATE INDEX totals_idx ON app.totals(user_id);
+CREATE MATERIALIZED VIEW public.totals_later AS SELECT user_id FROM app.payments WITH NO DATA; -- outside the preflight's scope: it cannot be counted
 CREATE RULE no_delete AS ON DELETE TO app.users DO INSTEAD NOTHING;
 CREATE STATISTICS app.pay_stats (dependencies) ON user_id, status FROM app.payments;
 CREATE TABLE app.events(id int, at date NOT NULL, payload text) PARTITION BY RANGE (at);
@@ -237,6 +238,8 @@ TEST_F(SchemaParity, DumpAndRestoreGiveTheSameSchema)
     std::string src = export_of(cluster_a(), "mg_parity_src");
     std::string copy = export_of(cluster_a(), "mg_parity_copy");
     std::string copy_b = export_of(cluster_b(), "mg_parity_copy_b");
+    // a materialized view created WITH NO DATA stays unpopulated in the copies, the other one is refreshed
+    ASSERT_NE(src.find("\"populated\": false"), std::string::npos) << src.substr(0, 500);
     EXPECT_EQ(differences(src, copy), "<null>");
     EXPECT_EQ(differences(src, copy_b), "<null>");
     EXPECT_EQ(fingerprint(cluster_a(), "mg_parity_src"), fingerprint(cluster_a(), "mg_parity_copy"));

@@ -93,21 +93,22 @@ std::string counts_text(const std::array<size_t, SEV_COUNT> &counts)
     return out;
 }
 
-// "file:line" (or "file" when the row has no line)
+// "file:line" (or "file" when the row has no line), as the text format prints it
 std::string location(const FileReport &r, size_t row)
 {
     const Value &line = r.rows.value(row, "line");
-    return r.path + (line ? ":" + *line : "");
+    return text_field(r.path) + (line ? ":" + text_field(*line) : "");
 }
 
+// the text format's "rule: message" (the message may span lines; the rule is one field)
 std::string headline(const FileReport &r, size_t row)
 {
     const Value &rule = r.rows.value(row, "rule");
     const Value &message = r.rows.value(row, "message");
     std::string text = message ? *message : "";
     if (text.empty()) // a statement without findings: what it is
-        text = r.rows.text(row, "command_tag") + ": " + first_line(r.rows.text(row, "statement"), 100);
-    return (rule ? *rule + ": " : ": ") + text;
+        text = text_field(r.rows.text(row, "command_tag")) + ": " + first_line(r.rows.text(row, "statement"), 100);
+    return (rule ? text_field(*rule) + ": " : ": ") + text;
 }
 
 void print_text(const Style &st, const FileReport &r, bool verbose)
@@ -117,17 +118,17 @@ void print_text(const Style &st, const FileReport &r, bool verbose)
         if (s == SEV_OK && !verbose)
             continue;
         const Value &rule = r.rows.value(i, "rule");
-        std::string sev = r.rows.text(i, "severity", "(no severity)");
-        std::string line = st.bold(location(r, i) + ":") + " " + st.word(sev) + (rule ? " " : "") +
-                           indent_continuation(headline(r, i), "    ") + "\n";
+        std::string sev = text_field(r.rows.text(i, "severity", "(no severity)"));
+        std::string line = st.bold(location(r, i) + ":") + " " +
+                           st.word(sev) + (rule ? " " : "") + indent_continuation(headline(r, i), "    ") + "\n";
         const Value &hint = r.rows.value(i, "hint");
         if (hint && !hint->empty())
             line += "    " + st.dim("hint: ") + indent_continuation(*hint, "    ") + "\n";
-        emit(line);
+        emit_text(line);
     }
     std::string counts = counts_text(r.counts);
-    emit(st.bold(r.path + ":") + " " + st.word(verdict_of(r.worst)) + " (" + count(r.statements, "statement") +
-         (counts.empty() ? "" : "; " + counts) + ")\n");
+    emit_text(st.bold(text_field(r.path) + ":") + " " + st.word(verdict_of(r.worst)) + " (" +
+              count(r.statements, "statement") + (counts.empty() ? "" : "; " + counts) + ")\n");
 }
 
 void print_github(const FileReport &r)
@@ -210,21 +211,21 @@ int run_check(const Options &o)
     switch (o.format) {
     case Format::Text:
         if (o.args.size() > 1)
-            emit("\n" + st.bold("check:") + " " + st.word(verdict_of(worst)) + total + "\n");
+            emit_text("\n" + st.bold("check:") + " " + st.word(verdict_of(worst)) + total + "\n");
         break;
     case Format::Github:
         if (o.args.size() > 1)
             emit(github_plain_line(std::string("check: ") + verdict_of(worst) + total));
         break;
     case Format::Json:
-        emit(JsonObject()
-                 .str("command", "check")
-                 .boolean("probe", o.probe)
-                 .str("verdict", verdict_of(worst))
-                 .num("exit_code", exit_of(worst))
-                 .raw("files", json_array(files_json))
-                 .done() +
-             "\n");
+        emit_json(JsonObject()
+                      .str("command", "check")
+                      .boolean("probe", o.probe)
+                      .str("verdict", verdict_of(worst))
+                      .num("exit_code", exit_of(worst))
+                      .raw("files", json_array(files_json))
+                      .done() +
+                  "\n");
         break;
     }
     return exit_of(worst);

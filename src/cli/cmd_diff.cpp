@@ -75,16 +75,17 @@ int run_diff(const Options &o)
     switch (o.format) {
     case Format::Text:
         for (size_t i = 0; i < diff.rows.size(); i++) {
-            std::string sev = diff.text(i, "severity", "(none)");
+            std::string sev = text_field(diff.text(i, "severity", "(none)"));
             std::string line = st.word(sev) + std::string(sev.size() < 6 ? 6 - sev.size() : 0, ' ') + " " +
-                               pad(diff.text(i, "change"), 7) + st.bold(object_of(diff, i)) + "\n";
+                               pad(text_field(diff.text(i, "change")), 7) + st.bold(text_field(object_of(diff, i))) +
+                               "\n";
             if (const Value &v = diff.value(i, "before_value"))
                 line += "    in A: " + indent_continuation(*v, "          ") + "\n";
             if (const Value &v = diff.value(i, "after_value"))
                 line += "    in B: " + indent_continuation(*v, "          ") + "\n";
-            emit(line);
+            emit_text(line);
         }
-        emit(st.bold("diff:") + " " + summary + "\n");
+        emit_text(st.bold("diff:") + " " + text_field(summary) + "\n");
         break;
     case Format::Github:
         for (size_t i = 0; i < diff.rows.size(); i++) {
@@ -101,16 +102,16 @@ int run_diff(const Options &o)
         emit(github_plain_line("diff: " + summary));
         break;
     case Format::Json: {
-        emit(JsonObject()
-                 .str("command", "diff")
-                 .boolean("identical", diff.rows.empty())
-                 .num("exit_code", rc)
-                 .raw("schemas", o.schemas ? json_value(text_array_literal(*o.schemas), oid::TEXT_ARRAY) : "null")
-                 .raw("a", connection_json(a))
-                 .raw("b", connection_json(b))
-                 .raw("differences", json_rows(diff))
-                 .done() +
-             "\n");
+        emit_json(JsonObject()
+                      .str("command", "diff")
+                      .boolean("identical", diff.rows.empty())
+                      .num("exit_code", rc)
+                      .raw("schemas", o.schemas ? json_value(text_array_literal(*o.schemas), oid::TEXT_ARRAY) : "null")
+                      .raw("a", connection_json(a))
+                      .raw("b", connection_json(b))
+                      .raw("differences", json_rows(diff))
+                      .done() +
+                  "\n");
         break;
     }
     }

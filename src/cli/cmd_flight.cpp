@@ -33,15 +33,15 @@ int report(const Options &o, const Table &t)
         print_status_github(sections, what, worst);
         break;
     case Format::Json:
-        emit(JsonObject()
-                 .str("command", command)
-                 .str("label", label)
-                 .str("result", worst)
-                 .num("exit_code", rc)
-                 .boolean("strict", o.strict)
-                 .raw("checks", json_rows(t))
-                 .done() +
-             "\n");
+        emit_json(JsonObject()
+                      .str("command", command)
+                      .str("label", label)
+                      .str("result", worst)
+                      .num("exit_code", rc)
+                      .boolean("strict", o.strict)
+                      .raw("checks", json_rows(t))
+                      .done() +
+                  "\n");
         break;
     }
     return rc;

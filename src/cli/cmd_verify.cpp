@@ -68,15 +68,15 @@ int run_verify(const Options &o)
         print_status_github(sections, "verify", worst);
         break;
     case Format::Json:
-        emit(JsonObject()
-                 .str("command", "verify")
-                 .str("result", worst)
-                 .num("exit_code", rc)
-                 .boolean("strict", o.strict)
-                 .raw("fk_rules", json_rows(fk))
-                 .raw("rls", json_rows(rls))
-                 .done() +
-             "\n");
+        emit_json(JsonObject()
+                      .str("command", "verify")
+                      .str("result", worst)
+                      .num("exit_code", rc)
+                      .boolean("strict", o.strict)
+                      .raw("fk_rules", json_rows(fk))
+                      .raw("rls", json_rows(rls))
+                      .done() +
+                  "\n");
         break;
     }
     return rc;

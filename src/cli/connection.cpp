@@ -100,6 +100,31 @@ void Connection::require_extension()
     if (t.rows.empty())
         throw CliError("migrate_guard is not installed in " + where() + (which_.empty() ? "" : " (" + which_ + ")") +
                        ": CREATE EXTENSION migrate_guard, with the library in shared_preload_libraries");
+    // the functions this client calls came with 0.2.0: an older database needs ALTER EXTENSION ... UPDATE
+    const std::string installed = t.rows[0][0] ? *t.rows[0][0] : "";
+    if (version_less(installed, kRequiredExtensionVersion))
+        throw CliError("migrate_guard " + installed + " is installed in " + where() +
+                       (which_.empty() ? "" : " (" + which_ + ")") + "; this client needs " +
+                       kRequiredExtensionVersion + ": run ALTER EXTENSION migrate_guard UPDATE there");
+}
+
+bool version_less(const std::string &a, const std::string &b)
+{
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        unsigned long x = 0, y = 0;
+        for (; i < a.size() && a[i] >= '0' && a[i] <= '9'; i++)
+            x = x * 10 + static_cast<unsigned long>(a[i] - '0');
+        for (; j < b.size() && b[j] >= '0' && b[j] <= '9'; j++)
+            y = y * 10 + static_cast<unsigned long>(b[j] - '0');
+        if (x != y)
+            return x < y;
+        for (; i < a.size() && !(a[i] >= '0' && a[i] <= '9'); i++) {
+        }
+        for (; j < b.size() && !(b[j] >= '0' && b[j] <= '9'); j++) {
+        }
+    }
+    return false;
 }
 
 Table Connection::query(const std::string &what, const char *sql, const std::vector<Param> &params)

@@ -28,7 +28,8 @@ public:
     Connection &operator=(const Connection &) = delete;
 
     // Throws CliError "migrate_guard is not installed in database ..." when
-    // the extension is missing.
+    // the extension is missing, and "migrate_guard 0.1.0 is installed in ...;
+    // this client needs 0.2.0" when it is older than kRequiredExtensionVersion.
     void require_extension();
 
     // Runs one parameterised statement (PQexecParams, text results); `what`
@@ -51,5 +52,10 @@ private:
 
 // libpq messages span several lines: one line, whitespace runs collapsed.
 std::string one_line(const std::string &text);
+
+// The oldest version of the extension whose functions this client calls.
+constexpr const char *kRequiredExtensionVersion = "0.2.0";
+// Dotted versions compared number by number ("0.10.0" is not less than "0.2.0").
+bool version_less(const std::string &a, const std::string &b);
 
 } // namespace mgcli

@@ -1,6 +1,8 @@
 // json_output.cpp — see json_output.h.
 #include "cli/json_output.h"
 
+#include "cli/text_output.h"
+
 #include <cstdio>
 
 namespace mgcli {
@@ -32,6 +34,21 @@ static size_t utf8_sequence_length(const std::string &s, size_t i)
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return len;
+}
+
+void emit_json(const std::string &document)
+{
+    std::string out;
+    out.reserve(document.size());
+    for (size_t i = 0; i < document.size(); i++) {
+        if (document.compare(i, 3, "##[") == 0) {
+            out += "##\\u005b";
+            i += 2;
+        } else {
+            out += document[i];
+        }
+    }
+    emit(out);
 }
 
 std::string json_string(const std::string &s)

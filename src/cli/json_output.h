@@ -9,6 +9,10 @@
 namespace mgcli {
 
 std::string json_string(const std::string &s);
+// Writes a JSON document (one line) to stdout. "##[" — a workflow command to
+// GitHub Actions wherever it stands in a line of a step's output — can occur
+// only inside strings, where it is written "##\u005b" (the same string).
+void emit_json(const std::string &document);
 // a value of a column of type type_oid: numbers, booleans and json stay what
 // they are, text[] becomes an array, NULL null, anything else a string
 std::string json_value(const Value &v, unsigned type_oid);

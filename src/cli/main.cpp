@@ -13,6 +13,24 @@
 
 using namespace mgcli;
 
+// The one line of an error on stderr (CI logs read stderr for workflow
+// commands too): whitespace runs become one space, other control characters
+// '?', and "##[" becomes "## [" (the line itself starts with "migrate_guard: ").
+static std::string error_line(const char *what)
+{
+    std::string line = one_line(what), out;
+    for (size_t i = 0; i < line.size(); i++) {
+        unsigned char c = static_cast<unsigned char>(line[i]);
+        if (line.compare(i, 3, "##[") == 0) {
+            out += "## [";
+            i += 2;
+        } else {
+            out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 static int run(const Options &o)
 {
     switch (o.command) {
@@ -43,13 +61,13 @@ int main(int argc, char **argv)
             throw CliError("could not write to standard output");
         return rc;
     } catch (const UsageError &e) {
-        std::fprintf(stderr, "migrate_guard: %s (see migrate_guard --help)\n", one_line(e.what()).c_str());
+        std::fprintf(stderr, "migrate_guard: %s (see migrate_guard --help)\n", error_line(e.what()).c_str());
     } catch (const CliError &e) {
-        std::fprintf(stderr, "migrate_guard: %s\n", one_line(e.what()).c_str());
+        std::fprintf(stderr, "migrate_guard: %s\n", error_line(e.what()).c_str());
     } catch (const std::bad_alloc &) {
         std::fprintf(stderr, "migrate_guard: out of memory\n");
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "migrate_guard: internal error: %s\n", one_line(e.what()).c_str());
+        std::fprintf(stderr, "migrate_guard: internal error: %s\n", error_line(e.what()).c_str());
     }
     return EXIT_ERROR;
 }

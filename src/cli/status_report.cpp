@@ -64,21 +64,22 @@ void print_status_text(const Style &st, const std::vector<StatusSection> &sectio
     for (const StatusSection &s : sections) {
         size_t width = 0;
         for (const StatusItem &i : s.items)
-            width = std::max(width, std::min<size_t>(display_width(i.name), 40));
+            width = std::max(width, std::min<size_t>(display_width(text_field(i.name)), 40));
         std::string indent;
         if (!s.title.empty()) {
-            emit(st.bold(s.title + ":") + " " + counts_of(s) + "\n");
+            emit_text(st.bold(text_field(s.title) + ":") + " " + text_field(counts_of(s)) + "\n");
             indent = "  ";
         }
         for (const StatusItem &i : s.items) {
             if (i.status == "PASS" && !show_pass)
                 continue;
-            std::string status = i.status.empty() ? "(none)" : i.status;
-            emit(indent + st.word(status) + std::string(status.size() < 7 ? 7 - status.size() : 0, ' ') + " " +
-                 pad(i.name, width) + indent_continuation(i.detail, indent + std::string(9 + width, ' ')) + "\n");
+            std::string status = text_field(i.status.empty() ? "(none)" : i.status);
+            emit_text(indent + st.word(status) + std::string(status.size() < 7 ? 7 - status.size() : 0, ' ') + " " +
+                      pad(text_field(i.name), width) +
+                      indent_continuation(i.detail, indent + std::string(9 + width, ' ')) + "\n");
         }
     }
-    emit(st.bold(what + ":") + " " + st.word(worst) + "\n");
+    emit_text(st.bold(text_field(what) + ":") + " " + st.word(text_field(worst)) + "\n");
 }
 
 void print_status_github(const std::vector<StatusSection> &sections, const std::string &what,

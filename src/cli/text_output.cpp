@@ -26,6 +26,97 @@ void emit(const std::string &s)
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
+namespace {
+
+// length of the SGR (colour) sequence at s[i], or 0
+size_t sgr_length(const std::string &s, size_t i)
+{
+    if (s.compare(i, 2, "\033[") != 0)
+        return 0;
+    size_t j = i + 2;
+    while (j < s.size() && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';'))
+        j++;
+    return j < s.size() && s[j] == 'm' ? j + 1 - i : 0;
+}
+
+std::string neutralise_line(const std::string &line)
+{
+    std::string out;
+    out.reserve(line.size());
+    for (size_t i = 0; i < line.size(); i++) {
+        if (line.compare(i, 3, "##[") == 0) {
+            out += "## [";
+            i += 2;
+        } else {
+            out += line[i];
+        }
+    }
+    size_t first = 0; // first visible character: past blanks and colour sequences
+    for (;;) {
+        if (first < out.size() && (out[first] == ' ' || out[first] == '\t'))
+            first++;
+        else if (size_t n = sgr_length(out, first))
+            first += n;
+        else
+            break;
+    }
+    if (out.compare(first, 2, "::") == 0)
+        out.insert(first, "migrate_guard: ");
+    return out;
+}
+
+} // namespace
+
+void emit_text(const std::string &s)
+{
+    std::string out;
+    out.reserve(s.size() + 16);
+    size_t start = 0;
+    while (start < s.size()) {
+        size_t nl = s.find('\n', start);
+        size_t end = nl == std::string::npos ? s.size() : nl;
+        out += neutralise_line(s.substr(start, end - start));
+        if (nl == std::string::npos)
+            break;
+        out += '\n';
+        start = nl + 1;
+    }
+    emit(out);
+}
+
+std::string text_field(const std::string &s)
+{
+    bool plain = true;
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7f)
+            plain = false;
+    if (plain)
+        return s;
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+        case '\a': out += "\\a"; break;
+        case '\b': out += "\\b"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\v': out += "\\v"; break;
+        case '\f': out += "\\f"; break;
+        case '\r': out += "\\r"; break;
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                char oct[5];
+                std::snprintf(oct, sizeof oct, "\\%03o", c);
+                out += oct;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
 std::string indent_continuation(const std::string &text, const std::string &indent)
 {
     std::string out;

@@ -10,6 +10,17 @@ namespace mgcli {
 // (ESC [ digits;... m): a name or message from a file or the server cannot
 // move the cursor, retitle the terminal or rewrite earlier lines.
 void emit(const std::string &s);
+// The text format's output: emit() after neutralising each line as
+// github_plain_line() does for GitHub (CI logs run workflow commands found in
+// any output): "##[" becomes "## [", and a line whose first visible
+// characters are "::" gets "migrate_guard: " before them.
+void emit_text(const std::string &s);
+// A one-line field of the text format (a file, object or check name, a rule,
+// a label): unchanged when it holds no control character, otherwise in double
+// quotes with C escapes (\n, \t, \033, \", \\) as git quotes such names, so
+// that it stays on its line and cannot forge another (a verdict, a workflow
+// command) nor drive the terminal.
+std::string text_field(const std::string &s);
 // every line after the first indented by `indent` (multi-line messages)
 std::string indent_continuation(const std::string &text, const std::string &indent);
 // s followed by spaces up to `width` characters (UTF-8 aware), then one space

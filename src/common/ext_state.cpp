@@ -85,12 +85,6 @@ const ExtState &detail::look_up_ext_state()
     return g_state;
 }
 
-bool is_protected_table(Oid relid)
-{
-    const ExtState &s = ext_state();
-    return s.present && OidIsValid(relid) && relid == s.ddl_log_oid;
-}
-
 bool is_own_event_trigger(Oid evt_oid)
 {
     const ExtState &s = ext_state();

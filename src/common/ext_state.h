@@ -33,9 +33,6 @@ inline const ExtState &ext_state()
     return likely(detail::g_ext_state_valid) ? detail::g_ext_state : detail::look_up_ext_state();
 }
 
-/* Tables whose rows only the flag may change (the audit log). */
-bool is_protected_table(Oid relid);
-
 /* Is this event trigger one of the extension's own? */
 bool is_own_event_trigger(Oid evt_oid);
 

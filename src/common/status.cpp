@@ -4,6 +4,7 @@
  */
 #include "common/bridge.h"
 #include "common/ext_state.h"
+#include "common/ext_version.h"
 #include "common/hooks.h"
 #include "common/settings.h"
 
@@ -33,6 +34,9 @@ MG_SQL_FUNCTION(mg_status)
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     bool active = hooks_installed() && ext_state().present;
     put_row(rsinfo, "version", MG_VERSION);
+    /* the version of the SQL objects in this database: older until ALTER EXTENSION migrate_guard UPDATE */
+    const char *installed = installed_extension_version();
+    put_row(rsinfo, "extension_version", installed ? installed : "not installed");
     put_row(rsinfo, "preloaded", yes_no(hooks_installed()));
     put_row(rsinfo, "active", yes_no(active));
     put_row(rsinfo, "mode", mode_name(mode()));

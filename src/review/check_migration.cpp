@@ -12,6 +12,7 @@
  * from running.
  */
 #include "common/bridge.h"
+#include "common/ext_version.h"
 #include "common/user_code.h"
 #include "review/facts.h"
 #include "review/output.h"
@@ -247,6 +248,7 @@ List *review_argument(FunctionCallInfo fcinfo, MemoryContext keep)
 
 MG_SQL_FUNCTION(mg_check_migration)
 {
+    mg::require_extension_version("check_migration()", "0.2.0");
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     MemoryContext keep = AllocSetContextCreate(CurrentMemoryContext, "migrate_guard review", ALLOCSET_DEFAULT_SIZES);
@@ -260,6 +262,7 @@ MG_SQL_FUNCTION(mg_check_migration)
 
 MG_SQL_FUNCTION(mg_migration_verdict)
 {
+    mg::require_extension_version("migration_verdict()", "0.2.0");
     MemoryContext keep = AllocSetContextCreate(CurrentMemoryContext, "migrate_guard review", ALLOCSET_DEFAULT_SIZES);
     List *statements = review_argument(fcinfo, keep);
     const char *word = verdict_word(worst_severity(statements));

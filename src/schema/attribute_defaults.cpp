@@ -22,6 +22,7 @@ constexpr Default kDefaults[] = {
     {"table", "replica_identity", "default"},
     {"materialized view", "access_method", "heap"},
     {"materialized view", "replica_identity", "default"},
+    {"materialized view", "populated", "true"},
     {"view", "security_invoker", "false"},
     {"view", "security_barrier", "false"},
     {"sequence", "persistence", "permanent"},

@@ -9,6 +9,7 @@
  * O(n log n) (severity.cpp).
  */
 #include "common/bridge.h"
+#include "common/ext_version.h"
 #include "schema/attribute_defaults.h"
 #include "schema/compare.h"
 #include "schema/export.h"
@@ -231,6 +232,7 @@ using namespace mg;
 
 MG_SQL_FUNCTION(mg_compare_schema_exports)
 {
+    require_extension_version("compare_schema()", "0.2.0");
     if (PG_ARGISNULL(0))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("migrate_guard: before must be a schema export"),

@@ -11,6 +11,7 @@
 #include "common/bridge.h"
 #include "common/pinned_sql.h"
 #include "common/ext_state.h"
+#include "common/ext_version.h"
 #include "schema/attribute_defaults.h"
 #include "schema/export.h"
 #include "schema/export_queries.h"
@@ -353,6 +354,7 @@ ArrayType *schemas_arg(FunctionCallInfo fcinfo, int argno)
 
 MG_SQL_FUNCTION(mg_export_schema)
 {
+    require_extension_version("export_schema()", "0.2.0");
     ArrayType *schemas = schemas_arg(fcinfo, 0);
     int n;
     PG_RETURN_JSONB_P(export_live_schema(schemas, &n));
@@ -360,6 +362,7 @@ MG_SQL_FUNCTION(mg_export_schema)
 
 MG_SQL_FUNCTION(mg_schema_fingerprint)
 {
+    require_extension_version("schema_fingerprint()", "0.2.0");
     ArrayType *schemas = schemas_arg(fcinfo, 0);
     int n;
     Jsonb *exp = export_live_schema(schemas, &n);

@@ -39,6 +39,7 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
                                        WHERE rx.indrelid = c.oid AND rx.indisreplident) END END
          AS replica_identity,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS definition,
+       CASE WHEN c.relkind = 'm' THEN c.relispopulated END AS populated,
        CASE WHEN c.relkind = 'v' THEN
          coalesce(CASE WHEN c.reloptions IS NOT NULL THEN
                     (SELECT CAST(pg_catalog.substr(o, 18) AS pg_catalog.bool) FROM pg_catalog.unnest(c.reloptions) o

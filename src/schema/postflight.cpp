@@ -16,6 +16,7 @@
 #include "common/bridge.h"
 #include "common/pinned_sql.h"
 #include "common/owner_sql.h"
+#include "common/ext_version.h"
 #include "schema/compare.h"
 #include "schema/expected_changes.h"
 #include "schema/flight_report.h"
@@ -164,9 +165,27 @@ void resolve_expectations(RowExpectation *exps, int nexps, char **tables, int nt
     }
 }
 
-void check_row_counts(Report *r, const char *label, RowExpectation *exps, int nexps, ExpectationIndex *ix)
+/* A row of compare_row_counts(label), copied out of SPI. */
+struct CountRow {
+    const char *table, *before, *after, *delta_text, *status;
+    bool has_before;
+    int64 before_count;
+    int64 delta;
+};
+
+struct RowCounts {
+    CountRow *rows;
+    CountRow **by_table; /* sorted by table, for look-ups */
+    int count;
+};
+
+int compare_count_rows(const void *a, const void *b)
 {
-    int summary = report_add(r, "row counts", Status::pass, nullptr);
+    return strcmp((*static_cast<CountRow *const *>(a))->table, (*static_cast<CountRow *const *>(b))->table);
+}
+
+RowCounts read_row_counts(const char *label)
+{
     Oid types[1] = {TEXTOID};
     Datum values[1] = {CStringGetTextDatum(label)};
     int rc = spi_exec("SELECT table_name, before_count, after_count, delta, status "
@@ -175,27 +194,66 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: compare_row_counts failed: %s", SPI_result_code_string(rc));
     SPITupleTable *tab = SPI_tuptable;
-    int n = static_cast<int>(SPI_processed);
-    char **names = static_cast<char **>(palloc(sizeof(char *) * (n > 0 ? n : 1)));
-    for (int i = 0; i < n; i++)
-        names[i] = SPI_getvalue(tab->vals[i], tab->tupdesc, 1);
-    resolve_expectations(exps, nexps, names, n);
-    *ix = index_expectations(exps, nexps);
+    RowCounts out;
+    out.count = static_cast<int>(SPI_processed);
+    out.rows = static_cast<CountRow *>(palloc0(sizeof(CountRow) * (out.count > 0 ? out.count : 1)));
+    out.by_table = static_cast<CountRow **>(palloc(sizeof(CountRow *) * (out.count > 0 ? out.count : 1)));
+    for (int i = 0; i < out.count; i++) {
+        CHECK_FOR_INTERRUPTS();
+        HeapTuple tup = tab->vals[i];
+        CountRow &c = out.rows[i];
+        c.table = SPI_getvalue(tup, tab->tupdesc, 1);
+        c.before = SPI_getvalue(tup, tab->tupdesc, 2);
+        c.after = SPI_getvalue(tup, tab->tupdesc, 3);
+        c.delta_text = SPI_getvalue(tup, tab->tupdesc, 4);
+        c.status = SPI_getvalue(tup, tab->tupdesc, 5);
+        bool isnull;
+        Datum bd = SPI_getbinval(tup, tab->tupdesc, 2, &isnull);
+        c.has_before = !isnull;
+        c.before_count = isnull ? 0 : DatumGetInt64(bd);
+        Datum dd = SPI_getbinval(tup, tab->tupdesc, 4, &isnull);
+        c.delta = isnull ? 0 : DatumGetInt64(dd);
+        out.by_table[i] = &c;
+    }
+    if (out.count > 1)
+        qsort(out.by_table, out.count, sizeof(CountRow *), compare_count_rows);
+    return out;
+}
 
+const CountRow *count_of(const RowCounts &counts, const char *table)
+{
+    CountRow key{};
+    key.table = table;
+    CountRow *k = &key;
+    void *hit = counts.count > 0 ? bsearch(&k, counts.by_table, counts.count, sizeof(CountRow *), compare_count_rows)
+                                 : nullptr;
+    return hit ? *static_cast<CountRow **>(hit) : nullptr;
+}
+
+/* Does the relation named by an expectation exist now? */
+bool expectation_table_exists(const RowExpectation &e)
+{
+    if (list_length(e.name) != 2)
+        return e.table != nullptr; /* a bare name resolves only to a table that exists or was counted */
+    Oid nsp = get_namespace_oid(static_cast<char *>(linitial(e.name)), true);
+    return OidIsValid(nsp) && OidIsValid(get_relname_relid(static_cast<char *>(lsecond(e.name)), nsp));
+}
+
+void check_row_counts(Report *r, const RowCounts &counts, RowExpectation *exps, int nexps, const ExpectationIndex &ix)
+{
+    int summary = report_add(r, "row counts", Status::pass, nullptr);
+    int n = counts.count;
     int same = 0, changed = 0, added = 0, removed = 0, skipped = 0;
     Status overall = Status::pass;
     for (int i = 0; i < n; i++) {
         CHECK_FOR_INTERRUPTS();
-        HeapTuple tup = tab->vals[i];
-        const char *table = names[i];
-        const char *before = SPI_getvalue(tup, tab->tupdesc, 2);
-        const char *after = SPI_getvalue(tup, tab->tupdesc, 3);
-        const char *delta_text = SPI_getvalue(tup, tab->tupdesc, 4);
-        const char *status = SPI_getvalue(tup, tab->tupdesc, 5);
-        bool isnull;
-        Datum dd = SPI_getbinval(tup, tab->tupdesc, 4, &isnull);
-        int64 delta = isnull ? 0 : DatumGetInt64(dd);
-        RowExpectation *e = expectation_for(*ix, table);
+        const CountRow &c = counts.rows[i];
+        const char *table = c.table;
+        const char *before = c.before;
+        const char *after = c.after;
+        const char *status = c.status;
+        int64 delta = c.delta;
+        RowExpectation *e = expectation_for(ix, table);
         if (e != nullptr)
             e->matched = true;
         const char *expected = e ? psprintf("; expected %s", e->text) : "";
@@ -221,7 +279,7 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
             s = e ? (expectation_allows(*e, false, delta) ? Status::pass : Status::fail)
                   : (delta < 0 ? Status::fail : Status::pass);
             if (!is_same || e != nullptr)
-                detail = psprintf("%s -> %s rows (%s%s)%s", before, after, delta > 0 ? "+" : "", delta_text,
+                detail = psprintf("%s -> %s rows (%s%s)%s", before, after, delta > 0 ? "+" : "", c.delta_text,
                                   expected);
         }
         overall = worst(overall, s);
@@ -232,10 +290,15 @@ void check_row_counts(Report *r, const char *label, RowExpectation *exps, int ne
         CHECK_FOR_INTERRUPTS();
         if (!exps[i].matched) {
             overall = worst(overall, Status::warn);
-            report_add(r, psprintf("row count: %s", exps[i].table ? exps[i].table : exps[i].key), Status::warn,
-                       psprintf("expected_row_changes names \"%s\", a table in neither the preflight's snapshot nor "
-                                "the database",
-                                exps[i].key));
+            const char *name = exps[i].table ? exps[i].table : exps[i].key;
+            report_add(r, psprintf("row count: %s", name), Status::warn,
+                       expectation_table_exists(exps[i])
+                           ? psprintf("expected_row_changes names \"%s\", which has no row count of its own (a "
+                                      "partitioned table's rows are counted in its partitions) and lost none",
+                                      exps[i].key)
+                           : psprintf("expected_row_changes names \"%s\", a table in neither the preflight's "
+                                      "snapshot nor the database",
+                                      exps[i].key));
         }
     }
     Report::Row &row = r->rows[summary];
@@ -253,24 +316,88 @@ bool removal_expected(const Difference &d, const ExpectationIndex &ix)
     return e != nullptr && (e->removed || e->any);
 }
 
-void check_schema(Report *r, const Preflight &p, const ExpectationIndex &ix)
+/* The next name of a parent list ("a, b", names quoted as quote_ident would), or nullptr at its end. */
+const char *next_parent(const char **p)
+{
+    const char *s = *p;
+    if (s == nullptr || *s == '\0')
+        return nullptr;
+    const char *start = s;
+    bool quoted = false;
+    for (; *s && (quoted || !(s[0] == ',' && s[1] == ' ')); s++)
+        if (*s == '"')
+            quoted = !quoted;
+    const char *name = pnstrdup(start, s - start);
+    *p = *s ? s + 2 : s;
+    return name;
+}
+
+bool list_has(const char *list, const char *name)
+{
+    const char *p = list, *item;
+    while ((item = next_parent(&p)) != nullptr)
+        if (strcmp(item, name) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * A partition detached (partition_of) or an inheritance child cut off
+ * (inherits): its rows left the parent.  Expected when expected_row_changes
+ * lets every parent it left lose the rows the child had at the preflight
+ * ("any", "removed", or a range reaching that loss; a child whose rows were
+ * not counted needs a range without a lower bound).  Returns the
+ * expectations that allow it ("s.pt -50..0"), or nullptr.
+ */
+const char *detach_expected(const Difference &d, const ExpectationIndex &ix, const RowCounts &counts)
+{
+    if (strcmp(d.change, "CHANGED") != 0 || strcmp(object_type_name(d.rank), "table") != 0 ||
+        d.attribute == nullptr || (strcmp(d.attribute, "partition_of") != 0 && strcmp(d.attribute, "inherits") != 0))
+        return nullptr;
+    const CountRow *child = count_of(counts, d.identity);
+    bool known = child != nullptr && child->has_before;
+    StringInfoData why;
+    initStringInfo(&why);
+    bool all = true, any_lost = false;
+    const char *p = d.before, *parent;
+    while ((parent = next_parent(&p)) != nullptr) {
+        CHECK_FOR_INTERRUPTS();
+        if (list_has(d.after, parent))
+            continue;
+        any_lost = true;
+        RowExpectation *e = expectation_for(ix, parent);
+        if (e == nullptr) {
+            all = false;
+            continue;
+        }
+        e->matched = true;
+        bool ok = e->any || e->removed ||
+                  (known ? expectation_allows(*e, false, -child->before_count) : !e->has_min);
+        if (!ok)
+            all = false;
+        else
+            appendStringInfo(&why, "%s%s %s", why.len > 0 ? ", " : "", parent, e->text);
+    }
+    return any_lost && all ? why.data : nullptr;
+}
+
+void check_schema(Report *r, int objects, const DifferenceList &diffs, const ExpectationIndex &ix,
+                  const RowCounts &counts)
 {
     int summary = report_add(r, "schema", Status::pass, nullptr);
-    StoredSnapshot snap = load_schema_snapshot_by_id(p.schema_snapshot_id);
-    DifferenceList diffs = compare_exports(snap.export_, export_live_like(snap.export_));
     int danger = 0, warn = 0, info = 0, excused = 0;
     Status overall = Status::pass;
     for (int i = 0; i < diffs.count; i++) {
         CHECK_FOR_INTERRUPTS();
         const Difference &d = diffs.items[i];
-        bool expected = removal_expected(d, ix);
+        const char *because = removal_expected(d, ix) ? "removed" : detach_expected(d, ix, counts);
         Status s = strcmp(d.severity, "danger") == 0 ? Status::fail
                    : strcmp(d.severity, "warn") == 0 ? Status::warn
                                                      : Status::pass;
         danger += s == Status::fail;
         warn += s == Status::warn;
         info += s == Status::pass;
-        if (expected) {
+        if (because != nullptr) {
             excused += s != Status::pass;
             s = Status::pass;
         }
@@ -280,12 +407,12 @@ void check_schema(Report *r, const Preflight &p, const ExpectationIndex &ix)
                                           d.after ? d.after : "(none)")
                                : d.change;
         report_add(r, psprintf("schema: %s %s", object_type_name(d.rank), d.identity), s,
-                   psprintf("%s (%s%s)", what, d.severity, expected ? ", expected: removed" : ""));
+                   psprintf("%s (%s%s%s)", what, d.severity, because ? ", expected: " : "", because ? because : ""));
     }
     Report::Row &row = r->rows[summary];
     row.status = overall;
     row.detail = diffs.count == 0
-                     ? psprintf("no change since the preflight (%d objects)", snap.export_.count)
+                     ? psprintf("no change since the preflight (%d objects)", objects)
                      : psprintf("%d change%s since the preflight: %d danger, %d warn, %d info%s", diffs.count,
                                 diffs.count == 1 ? "" : "s", danger,
                                 warn, info, excused > 0 ? psprintf(" (%d expected by expected_row_changes)", excused) : "");
@@ -359,6 +486,7 @@ MG_SQL_FUNCTION(mg_postflight)
     int nexps;
     RowExpectation *exps = parse_row_expectations(PG_ARGISNULL(1) ? nullptr : PG_GETARG_JSONB_P(1), &nexps);
     require_extension_here();
+    require_extension_version("postflight()", "0.2.0");
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 
@@ -366,9 +494,19 @@ MG_SQL_FUNCTION(mg_postflight)
     Preflight p = load_preflight(label);
     Report report;
     report_init(&report);
-    ExpectationIndex ix;
-    check_row_counts(&report, p.label, exps, nexps, &ix);
-    check_schema(&report, p, ix);
+    /* the schema first: a partition detached is judged with the row counts' expectations */
+    StoredSnapshot snap = load_schema_snapshot_by_id(p.schema_snapshot_id);
+    DifferenceList diffs = compare_exports(snap.export_, export_live_like(snap.export_));
+    RowCounts counts = read_row_counts(p.label);
+    char **names = static_cast<char **>(palloc(sizeof(char *) * (counts.count > 0 ? counts.count : 1)));
+    for (int i = 0; i < counts.count; i++)
+        names[i] = const_cast<char *>(counts.rows[i].table);
+    resolve_expectations(exps, nexps, names, counts.count);
+    ExpectationIndex ix = index_expectations(exps, nexps);
+    for (int i = 0; i < diffs.count; i++)
+        (void) detach_expected(diffs.items[i], ix, counts); /* marks the parents' expectations as used */
+    check_row_counts(&report, counts, exps, nexps, ix);
+    check_schema(&report, snap.export_.count, diffs, ix, counts);
 
     /* the scope of the preflight */
     Oid types[1] = {TEXTOID};

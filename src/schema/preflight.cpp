@@ -11,6 +11,7 @@
 #include "common/bridge.h"
 #include "common/pinned_sql.h"
 #include "common/owner_sql.h"
+#include "common/ext_version.h"
 #include "schema/flight_report.h"
 #include "schema/snapshot_store.h"
 #include "verify/verify_common.h"
@@ -100,6 +101,7 @@ MG_SQL_FUNCTION(mg_preflight)
     const char *label = text_to_cstring(PG_GETARG_TEXT_PP(0));
     ArrayType *schemas = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
     require_extension_here();
+    require_extension_version("preflight()", "0.2.0");
     check_schemas_exist(schemas);
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);

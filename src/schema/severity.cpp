@@ -163,6 +163,193 @@ bool values_kept(const char *before, const char *after)
     return all_found(&wanted, &have);
 }
 
+/*
+ * A list as the exports print it ("a, b", identifiers quoted as quote_ident
+ * would, so ", " inside double quotes belongs to a name): its items.
+ */
+Items name_items(const char *list)
+{
+    Items out{nullptr, 0, 0};
+    if (list == nullptr)
+        return out;
+    const char *start = list;
+    bool quoted = false;
+    for (const char *s = list;; s++) {
+        if (*s == '"')
+            quoted = !quoted;
+        else if (*s == '\0' || (!quoted && s[0] == ',' && s[1] == ' ')) {
+            if (s > start)
+                items_add(&out, start, static_cast<int>(s - start));
+            if (*s == '\0')
+                break;
+            start = s + 2;
+            s++;
+        }
+    }
+    return out;
+}
+
+/* Is every name of `before` still in `after`? */
+bool names_kept(const char *before, const char *after)
+{
+    if (before == nullptr)
+        return true;
+    Items wanted = name_items(before);
+    Items have = name_items(after);
+    return all_found(&wanted, &have);
+}
+
+bool has_name(const char *list, const char *name)
+{
+    Items l = name_items(list);
+    for (int i = 0; i < l.count; i++)
+        if (static_cast<size_t>(l.items[i].len) == strlen(name) && memcmp(l.items[i].p, name, l.items[i].len) == 0)
+            return true;
+    return false;
+}
+
+bool starts_with(const char *s, const char *prefix) { return s != nullptr && strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/*
+ * A deparsed index or constraint definition without the clauses that do not
+ * change what it guarantees: INCLUDE (...), WITH (...), USING INDEX
+ * TABLESPACE x, DEFERRABLE, INITIALLY DEFERRED, NOT VALID (reported by
+ * "validated").  Clauses are recognised at the top level only, outside
+ * parentheses and quoted literals or identifiers.
+ */
+const char *guarantee_of(const char *def)
+{
+    static const char *const kParenClauses[] = {" INCLUDE (", " WITH ("};
+    static const char *const kWordClauses[] = {" DEFERRABLE", " INITIALLY DEFERRED", " NOT VALID"};
+    StringInfoData out;
+    initStringInfo(&out);
+    int depth = 0;
+    for (const char *s = def; *s;) {
+        CHECK_FOR_INTERRUPTS();
+        if (*s == '\'' || *s == '"') {
+            /* a literal ('...', E'...' with backslash escapes) or a quoted identifier, copied whole */
+            char q = *s;
+            bool escapes = q == '\'' && s > def && (s[-1] == 'E' || s[-1] == 'e');
+            const char *e = s + 1;
+            for (; *e; e++) {
+                if (escapes && *e == '\\' && e[1] != '\0')
+                    e++;
+                else if (*e == q) {
+                    if (e[1] != q)
+                        break;
+                    e++;
+                }
+            }
+            if (*e)
+                e++;
+            appendBinaryStringInfo(&out, s, static_cast<int>(e - s));
+            s = e;
+            continue;
+        }
+        if (depth == 0 && *s == ' ') {
+            bool skipped = false;
+            for (const char *c : kParenClauses) {
+                size_t n = strlen(c);
+                if (strncmp(s, c, n) == 0) {
+                    /* skip to the matching parenthesis (quotes inside are rare here and balanced) */
+                    const char *e = s + n;
+                    int d = 1;
+                    bool in_quote = false;
+                    char q = 0;
+                    for (; *e && d > 0; e++) {
+                        if (in_quote) {
+                            if (*e == q)
+                                in_quote = false;
+                        } else if (*e == '\'' || *e == '"') {
+                            in_quote = true;
+                            q = *e;
+                        } else if (*e == '(')
+                            d++;
+                        else if (*e == ')')
+                            d--;
+                    }
+                    s = e;
+                    skipped = true;
+                    break;
+                }
+            }
+            if (!skipped && strncmp(s, " USING INDEX TABLESPACE ", 24) == 0) {
+                const char *e = s + 24;
+                bool in_quote = false;
+                for (; *e && (in_quote || *e != ' '); e++)
+                    if (*e == '"')
+                        in_quote = !in_quote;
+                s = e;
+                skipped = true;
+            }
+            for (const char *w : kWordClauses) {
+                size_t n = strlen(w);
+                if (!skipped && strncmp(s, w, n) == 0 && (s[n] == '\0' || s[n] == ' ')) {
+                    s += n;
+                    skipped = true;
+                }
+            }
+            if (skipped)
+                continue;
+        }
+        if (*s == '(')
+            depth++;
+        else if (*s == ')')
+            depth--;
+        appendStringInfoChar(&out, *s);
+        s++;
+    }
+    return out.data;
+}
+
+/*
+ * A unique index's definition changed: does the uniqueness it guaranteed
+ * still hold as such?  Not when the index is no longer unique, nor when its
+ * key, predicate or NULLS treatment changed (INCLUDE columns and storage
+ * parameters do not matter).  An index that came to back a UNIQUE or
+ * PRIMARY KEY constraint (ADD CONSTRAINT ... USING INDEX) keeps it.
+ */
+bool uniqueness_weakened(const char *before, const char *after, JsonbContainer *before_attrs,
+                         JsonbContainer *after_attrs)
+{
+    JsonbValue v;
+    bool unique_before = before != nullptr ? starts_with(before, "CREATE UNIQUE INDEX")
+                                           : before_attrs != nullptr && jb_get(before_attrs, "constraint", &v);
+    if (!unique_before)
+        return false;
+    if (after == nullptr)
+        return !(after_attrs != nullptr && jb_get(after_attrs, "constraint", &v));
+    if (!starts_with(after, "CREATE UNIQUE INDEX"))
+        return true;
+    return before != nullptr && strcmp(guarantee_of(before), guarantee_of(after)) != 0;
+}
+
+/*
+ * A constraint's definition changed (dropped and added again under its
+ * name): a PRIMARY KEY, UNIQUE, EXCLUDE or FOREIGN KEY whose guarantee is no
+ * longer the same (other columns, other referenced table, other MATCH, NULLS
+ * treatment, predicate), or a constraint turned into another kind, is a
+ * guarantee gone.  A CHECK whose expression changed may be stricter or
+ * looser (not decidable): warn.
+ */
+bool constraint_weakened(const char *before, const char *after)
+{
+    if (before == nullptr || after == nullptr)
+        return before != nullptr;
+    static const char *const kKinds[] = {"PRIMARY KEY", "UNIQUE", "EXCLUDE", "FOREIGN KEY", "CHECK"};
+    const char *kind = nullptr;
+    for (const char *k : kKinds)
+        if (starts_with(before, k))
+            kind = k;
+    if (kind == nullptr)
+        return false;
+    if (!starts_with(after, kind))
+        return true;
+    if (strcmp(kind, "CHECK") == 0)
+        return false;
+    return strcmp(guarantee_of(before), guarantee_of(after)) != 0;
+}
+
 bool search_path_pinned(const char *config)
 {
     return config != nullptr && (strncmp(config, "search_path=", 12) == 0 || strstr(config, "; search_path=") != nullptr);
@@ -211,8 +398,23 @@ const char *attribute_change_severity(int rank, const char *attribute, const cha
         attr == "tablespace" || attr == "clustered" || attr == "position")
         return kInfo;
     if (attr == "rls_enabled" || attr == "rls_forced" || attr == "security_invoker" || attr == "security_barrier" ||
-        attr == "not_null")
+        attr == "not_null" || attr == "populated" || attr == "validated")
         return is("true", before) ? kDanger : kWarn;
+    /* a partition detached, an inheritance child cut off: its rows left the parent's queries */
+    if (attr == "partition_of" || attr == "inherits")
+        return names_kept(before, after) ? kWarn : kDanger;
+    if (attr == "definition" && type == "index")
+        return uniqueness_weakened(before, after, before_attrs, after_attrs) ? kDanger : kWarn;
+    if (attr == "definition" && type == "constraint")
+        return constraint_weakened(before, after) ? kDanger : kWarn;
+    if (type == "policy" && (attr == "roles" || attr == "command")) {
+        /* a permissive policy that reaches more roles or commands, a restrictive one that reaches fewer */
+        bool permissive = is("true", value_or_default(rank, after_attrs, "permissive"));
+        if (attr == "command")
+            return permissive ? (is("ALL", before) ? kWarn : kDanger) : (is("ALL", after) ? kWarn : kDanger);
+        const char *wider = permissive ? after : before, *narrower = permissive ? before : after;
+        return has_name(narrower, "PUBLIC") || names_kept(wider, narrower) ? kWarn : kDanger;
+    }
     if (attr == "persistence")
         return is("unlogged", after) ? kDanger : kWarn;
     if (attr == "on_delete" || attr == "on_update")
@@ -230,6 +432,9 @@ const char *attribute_change_severity(int rank, const char *attribute, const cha
         bool definer_before = is("DEFINER", value_or_default(rank, before_attrs, "security"));
         if (attr == "security")
             return is("DEFINER", after) ? kDanger : kWarn;
+        /* LEAKPROOF: its arguments are shown to it before row-level security and security barriers filter */
+        if (attr == "leakproof")
+            return is("true", after) ? kDanger : kWarn;
         if (attr == "owner" && definer_after && definer_before)
             return kDanger;
         if (attr == "config" && definer_after && search_path_pinned(before) && !search_path_pinned(after))

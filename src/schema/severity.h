@@ -12,9 +12,18 @@
  *           CHECK OPTION removed; a trigger, rule or event trigger disabled
  *           (or set to fire on replicas only); NOT NULL dropped; a table
  *           made UNLOGGED; a privilege revoked; an enum value removed; a
- *           policy turned from RESTRICTIVE to PERMISSIVE
+ *           policy turned from RESTRICTIVE to PERMISSIVE, a permissive one
+ *           reaching more roles or commands, a restrictive one fewer; a
+ *           partition detached or an inheritance child cut off (a parent
+ *           gone from partition_of / inherits); a materialized view no
+ *           longer populated; a unique index made non-unique or its key,
+ *           predicate or NULLS treatment changed; a PRIMARY KEY, UNIQUE,
+ *           EXCLUDE or FOREIGN KEY re-added with another guarantee, a
+ *           constraint of another kind under the same name, a constraint no
+ *           longer validated; LEAKPROOF added
  *   warn    any other change of a definition, type, default, owner, option
- *           or setting; a privilege granted; a non-unique index, rule,
+ *           or setting (a CHECK's or a policy's expression: stricter or
+ *           looser is not decidable); a privilege granted; a non-unique index, rule,
  *           publication (member) or default privilege removed; a SECURITY
  *           DEFINER function, rule, event trigger or default privilege added
  *   info    other objects added; an enum value added; comments, column

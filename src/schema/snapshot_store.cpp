@@ -3,6 +3,7 @@
  * storage behind them (see snapshot_store.h).
  */
 #include "common/bridge.h"
+#include "common/ext_version.h"
 #include "common/ext_state.h"
 #include "common/owner_sql.h"
 #include "schema/compare.h"
@@ -151,6 +152,7 @@ MG_SQL_FUNCTION(mg_schema_snapshot)
     const char *label = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
     ArrayType *schemas = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
     require_extension();
+    require_extension_version("schema_snapshot()", "0.2.0");
     check_schemas_exist(schemas);
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
@@ -177,6 +179,7 @@ MG_SQL_FUNCTION(mg_compare_schema_snapshots)
     const char *before = text_to_cstring(PG_GETARG_TEXT_PP(0));
     const char *after = PG_ARGISNULL(1) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(1));
     require_extension();
+    require_extension_version("compare_schema()", "0.2.0");
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 

@@ -33,6 +33,7 @@
  */
 #include "common/bridge.h"
 #include "common/ext_state.h"
+#include "common/ext_version.h"
 #include "common/owner_sql.h"
 #include "common/settings.h"
 #include "verify/verify_common.h"
@@ -243,9 +244,7 @@ MG_SQL_FUNCTION(mg_snapshot_row_counts)
     const char *label = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
     ArrayType *schemas = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
     bool exact = PG_ARGISNULL(2) ? true : PG_GETARG_BOOL(2);
-    if (!ext_state().present)
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("migrate_guard: the extension is not installed in this database")));
+    require_extension_version("snapshot_row_counts()", "0.2.0"); /* row_count_snapshots.database_identity */
     check_schemas_exist(schemas);
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
@@ -332,9 +331,7 @@ MG_SQL_FUNCTION(mg_compare_row_counts)
                         errmsg("migrate_guard: before must name a row-count snapshot (label or id)")));
     const char *before = text_to_cstring(PG_GETARG_TEXT_PP(0));
     const char *after = PG_ARGISNULL(1) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(1));
-    if (!ext_state().present)
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("migrate_guard: the extension is not installed in this database")));
+    require_extension_version("compare_row_counts()", "0.2.0"); /* row_counts.table_oid */
     mg_init_materialized_srf(fcinfo);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 

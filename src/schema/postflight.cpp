@@ -418,6 +418,18 @@ void check_schema(Report *r, int objects, const DifferenceList &diffs, const Exp
                                 warn, info, excused > 0 ? psprintf(" (%d expected by expected_row_changes)", excused) : "");
 }
 
+bool same_text(const char *a, const char *b)
+{
+    return a == nullptr ? b == nullptr : b != nullptr && strcmp(a, b) == 0;
+}
+
+/* Rows of one command (the objects it dropped, then the command) share transaction, backend, tag and text. */
+bool starts_command(int i)
+{
+    return i == 0 || !same_text(spi_text(i, 9), spi_text(i - 1, 9)) || !same_text(spi_text(i, 10), spi_text(i - 1, 10)) ||
+           !same_text(spi_text(i, 5), spi_text(i - 1, 5)) || !same_text(spi_text(i, 1), spi_text(i - 1, 1));
+}
+
 void check_ddl_log(Report *r, const Preflight &p)
 {
     int summary = report_add(r, "ddl log", Status::pass, nullptr);
@@ -429,19 +441,32 @@ void check_ddl_log(Report *r, const Preflight &p)
                           "            THEN pg_catalog.format('%s (login %s)', session_role, login_role) "
                           "            ELSE session_role::pg_catalog.text END, "
                           "       to_char(logged_at, 'YYYY-MM-DD HH24:MI:SS'), "
-                          "       coalesce(statement, ''), rule, overridden, coalesce(object_type, '') "
-                          "  FROM migrate_guard.ddl_log WHERE id > $1 ORDER BY id",
+                          "       coalesce(statement, ''), rule, overridden, coalesce(object_type, ''), "
+                          "       txid, backend_pid "
+                          "  FROM migrate_guard.ddl_log l WHERE id > $1 "
+                          /* a DROP's own command row names no object when its objects have rows of their own */
+                          "   AND NOT (l.event OPERATOR(pg_catalog.=) 'ddl_command_end' AND l.object_identity IS NULL "
+                          "        AND EXISTS (SELECT FROM migrate_guard.ddl_log d "
+                          "                     WHERE d.id OPERATOR(pg_catalog.>) $1 AND d.id OPERATOR(pg_catalog.<) l.id "
+                          "                       AND d.event OPERATOR(pg_catalog.=) 'sql_drop' "
+                          "                       AND d.txid OPERATOR(pg_catalog.=) l.txid "
+                          "                       AND d.backend_pid OPERATOR(pg_catalog.=) l.backend_pid "
+                          "                       AND d.statement IS NOT DISTINCT FROM l.statement)) "
+                          " ORDER BY id",
                           1, types, values, nullptr, true);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "migrate_guard: could not read the audit log: %s", SPI_result_code_string(rc));
     int n = static_cast<int>(SPI_processed);
+    int commands = 0;
+    for (int i = 0; i < n; i++)
+        commands += starts_command(i);
     Report::Row *row = &r->rows[summary];
     Oid log = get_relname_relid("ddl_log", get_namespace_oid("migrate_guard", false));
     if (!OidIsValid(log) || pg_class_aclcheck(log, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
         row->status = n > 0 ? Status::warn : Status::pass;
         row->detail = psprintf("%d DDL command%s logged since the preflight; you may not read migrate_guard.ddl_log "
                                "to list them (members of the admin role may)",
-                               n, n == 1 ? "" : "s");
+                               commands, commands == 1 ? "" : "s");
         return;
     }
     Status overall = Status::pass;
@@ -452,7 +477,7 @@ void check_ddl_log(Report *r, const Preflight &p)
         bool isnull;
         bool overridden = DatumGetBool(spi_datum(i, 7, &isnull));
         Status s = rule != nullptr ? Status::warn : Status::pass;
-        guarded += rule != nullptr;
+        guarded += rule != nullptr && starts_command(i);
         overall = worst(overall, s);
         const char *statement = spi_text(i, 5);
         const char *tag = spi_text(i, 1);
@@ -471,7 +496,8 @@ void check_ddl_log(Report *r, const Preflight &p)
     }
     row = &r->rows[summary];
     row->status = overall;
-    row->detail = psprintf("%d DDL command%s logged since the preflight (%s)%s", n, n == 1 ? "" : "s", p.taken_at,
+    row->detail = psprintf("%d DDL command%s logged since the preflight (%s)%s", commands, commands == 1 ? "" : "s",
+                           p.taken_at,
                            guarded > 0 ? psprintf(", %d matched a guard rule", guarded) : "");
 }
 

@@ -147,3 +147,10 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #define MG_SQL_PUBLICATION_ROW_FILTER "NULL::text"
 #define MG_SQL_PUBLICATION_COLUMNS "NULL::text"
 #endif
+
+/* A raw NULL literal: 15 gave A_Const an isnull flag (before, a Value of type T_Null). */
+#if PG_VERSION_NUM >= 150000
+#define mg_set_aconst_null(c) ((c)->isnull = true)
+#else
+#define mg_set_aconst_null(c) ((c)->val.type = T_Null)
+#endif

@@ -65,6 +65,7 @@ void judge_statement(Statement *st, ScriptState *state)
 {
     if (needs_catalog(st->stmt)) {
         review_guard(st, state, state->sql);
+        review_reach(st, state);
         review_index(st, state);
         review_table(st, state);
     }

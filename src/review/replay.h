@@ -30,6 +30,8 @@ struct ScriptRel {
     char relkind;      /* of a created relation */
     int created_stmt;  /* statement_no that created it */
     int created_xact;  /* the script transaction that created it */
+    int id;            /* of a created relation: its identity across renames and moves (hangs.h) */
+    Node *definition;  /* of a created relation: the statement that created it (CreateStmt, ...) */
     char *name;        /* schema-qualified, quoted (made once) */
 };
 
@@ -81,6 +83,18 @@ struct Prepared {
     Node *query;       /* raw statement */
 };
 
+/* An object the script creates that is not a relation (hangs.h): a type, function, policy, ... */
+struct ScriptObject {
+    ObjectType type;   /* OBJECT_TYPE, OBJECT_DOMAIN, OBJECT_FUNCTION, OBJECT_POLICY, OBJECT_TRIGGER, ... */
+    char *schema;      /* as written (NULL: unqualified, or no schema of its own) */
+    char *name;
+    RelRef table;      /* policies and triggers: their table */
+    int id;
+    int created_stmt;
+    int created_xact;
+    bool dropped;
+};
+
 struct ScriptState {
     const char *sql;       /* the script (meta-commands blanked): parse locations point into it */
     HTAB *rels;            /* "schema\x1fname" -> ScriptRel */
@@ -100,6 +114,10 @@ struct ScriptState {
     List *checks;          /* ScriptCheck * */
     List *planned_indexes; /* PlannedIndex * */
     List *prepared;        /* Prepared * */
+    int next_id;           /* identities of created objects (ScriptRel.id, ScriptObject.id) */
+    HTAB *by_id;           /* ScriptRel.id -> the entry under its current name */
+    List *objects;         /* ScriptObject *: non-relation objects the script creates */
+    List *hangs;           /* Hang * (hangs.h): existing objects the script hangs under the ones it creates */
     /* resolutions of the statement being judged (the state does not change meanwhile) */
     int memo_count;
     const RangeVar *memo_keys[16];
@@ -113,6 +131,11 @@ RelRef resolve_relation(ScriptState *state, const RangeVar *rv);
 RelRef resolve_name_list(ScriptState *state, List *names);
 /* The schema-qualified name a CREATE of rv gives its relation. */
 char *new_relation_name(ScriptState *state, const RangeVar *rv);
+
+/* The created relation with this identity, under its current name (nullptr: dropped). */
+ScriptRel *created_relation(ScriptState *state, int id);
+/* Is the created relation new for the guard (created in the current transaction of the script)? */
+bool created_in_current_xact(const ScriptState *state, const ScriptRel *e);
 
 /* Applies the statement's effects to the state (after it was judged). */
 void replay_statement(ScriptState *state, Statement *st);

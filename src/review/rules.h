@@ -51,8 +51,25 @@ void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *w
 /* unknown_object: the statement names a relation that neither exists nor is created earlier. */
 void report_missing(Statement *st, const Target &t, bool missing_ok);
 
+/*
+ * The guard's matches, judged by decide() under the current settings
+ * (rules_guard.cpp): blocked when the guard would refuse.  route: how the
+ * statement reaches the object when it does not name it (nullptr: it does).
+ */
+void report_guard(Statement *st, List *matches, const char *route = nullptr);
+/* DML: does the statement change rows (a writable CTE counts)?  Its target, WHERE clause (has_where: it has one). */
+bool is_dml(const Node *stmt);
+/* The DML the statement runs: itself, EXPLAIN ANALYZE's statement, a prepared one it EXECUTEs (nullptr: none). */
+Node *statement_dml(const Statement *st, ScriptState *state);
+const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where);
+/* Parse analysis and rewrite of a DML statement (the queries the planner gets); the guard's classifier on them. */
+List *analyze_dml(Node *stmt, const Statement *st);
+List *classify_dml(List *queries);
+
 /* Rule families (each judges one statement; relations it locks are noted on st). */
 void review_guard(Statement *st, ScriptState *state, const char *sql);
+/* Statements on objects the script creates, by the existing objects they reach (hangs.h). */
+void review_reach(Statement *st, ScriptState *state);
 void review_index(Statement *st, ScriptState *state);
 void review_table(Statement *st, ScriptState *state);
 void review_locks(Statement *st, ScriptState *state);

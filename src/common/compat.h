@@ -154,3 +154,10 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #else
 #define mg_set_aconst_null(c) ((c)->val.type = T_Null)
 #endif
+
+/* 16 replaced pg_class_ownercheck() by object_ownercheck(). */
+#if PG_VERSION_NUM >= 160000
+#define mg_relation_ownercheck(relid, role) object_ownercheck(RelationRelationId, (relid), (role))
+#else
+#define mg_relation_ownercheck(relid, role) pg_class_ownercheck((relid), (role))
+#endif

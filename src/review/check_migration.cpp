@@ -68,6 +68,7 @@ void judge_statement(Statement *st, ScriptState *state)
         review_reach(st, state);
         review_index(st, state);
         review_table(st, state);
+        review_storage(st, state);
     }
     review_locks(st, state);
     review_transaction_block(st, state);

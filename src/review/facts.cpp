@@ -6,6 +6,7 @@
 extern "C" {
 #include "access/relation.h"
 #include "access/tableam.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
 #include "optimizer/plancat.h"
@@ -22,7 +23,7 @@ constexpr BlockNumber kProbePages = 64;
 constexpr int kMaxChildren = 1000;
 
 struct FactsEntry {
-    Oid relid;
+    int64 key;  /* the relation's OID: with its partitions and children; -OID - 1: the relation alone */
     TableFacts facts;
 };
 
@@ -109,6 +110,32 @@ void add_leaf(TableFacts *f, Oid relid, bool probe)
     relation_close(rel, NoLock); /* the lock goes with the statement's subtransaction */
 }
 
+/* An index: its size (the catalog's when it cannot be opened now), its table's rows; empty when its table is. */
+TableFacts index_facts(Oid relid)
+{
+    TableFacts f = {true, false, 0, 0, 0};
+    if (ConditionalLockRelationOid(relid, AccessShareLock)) {
+        Relation rel = try_relation_open(relid, NoLock);
+        if (rel != nullptr) {
+            f.bytes = static_cast<int64>(RelationGetNumberOfBlocks(rel)) * BLCKSZ;
+            relation_close(rel, NoLock);
+        }
+    } else {
+        add_from_catalog(&f, relid);
+        f.locked = true;
+    }
+    HeapTuple tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(relid));
+    Oid table = InvalidOid;
+    if (HeapTupleIsValid(tup)) {
+        table = reinterpret_cast<Form_pg_index>(GETSTRUCT(tup))->indrelid;
+        ReleaseSysCache(tup);
+    }
+    const TableFacts *t = OidIsValid(table) ? relation_facts(table) : nullptr;
+    f.empty = t != nullptr && t->empty;
+    f.rows = t != nullptr ? t->rows : 0;
+    return f;
+}
+
 TableFacts compute(Oid relid)
 {
     TableFacts f = {true, false, 0, 0, 0};
@@ -130,24 +157,60 @@ void facts_reset()
     g_facts = nullptr;
 }
 
-const TableFacts *table_facts(Oid relid)
+namespace {
+
+HTAB *facts_table()
 {
     if (g_facts == nullptr) {
         HASHCTL ctl;
         memset(&ctl, 0, sizeof ctl);
-        ctl.keysize = sizeof(Oid);
+        ctl.keysize = sizeof(int64);
         ctl.entrysize = sizeof(FactsEntry);
         ctl.hcxt = keep_context();
         g_facts = hash_create("migrate_guard review table facts", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     }
+    return g_facts;
+}
+
+/* Cached under key (the relation's OID; its negation for the relation alone). */
+template <typename Fn>
+const TableFacts *cached(int64 key, Fn &&compute_it)
+{
     bool found;
-    FactsEntry *e = static_cast<FactsEntry *>(hash_search(g_facts, &relid, HASH_FIND, &found));
+    FactsEntry *e = static_cast<FactsEntry *>(hash_search(facts_table(), &key, HASH_FIND, &found));
     if (e != nullptr)
         return &e->facts;
-    TableFacts f = compute(relid);
-    e = static_cast<FactsEntry *>(hash_search(g_facts, &relid, HASH_ENTER, &found));
+    TableFacts f = compute_it();
+    e = static_cast<FactsEntry *>(hash_search(facts_table(), &key, HASH_ENTER, &found));
     e->facts = f;
     return &e->facts;
+}
+
+} // namespace
+
+const TableFacts *table_facts(Oid relid)
+{
+    return cached(static_cast<int64>(relid), [&] { return compute(relid); });
+}
+
+TableFacts catalog_facts(Oid relid)
+{
+    TableFacts f = {false, false, 0, 0, 0};
+    add_from_catalog(&f, relid);
+    f.empty = false; /* statistics may be stale: never proof of emptiness */
+    return f;
+}
+
+const TableFacts *relation_facts(Oid relid)
+{
+    return cached(-static_cast<int64>(relid) - 1, [&] {
+        char kind = get_rel_relkind(relid);
+        if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX)
+            return index_facts(relid);
+        TableFacts f = {true, false, 0, 0, 0};
+        add_leaf(&f, relid, true);
+        return f;
+    });
 }
 
 char *grouped_number(double n)

@@ -24,6 +24,10 @@ struct TableFacts {
 
 /* Cached for the duration of one review. */
 const TableFacts *table_facts(Oid relid);
+/* The relation alone, without its partitions or children (an index: its catalog size, empty with its table). */
+const TableFacts *relation_facts(Oid relid);
+/* pg_class statistics only (relpages, reltuples): nothing is locked or read; never proven empty. */
+TableFacts catalog_facts(Oid relid);
 void facts_reset();
 
 /* "empty", "~1,234 rows, 56 MB" (and a note when it could not be read). */

@@ -16,6 +16,10 @@
  *   rules_timeout.cpp      missing_lock_timeout
  *   rules_volume.cpp       mass_delete, mass_update (the guard by volume,
  *                          from the planner's estimate)
+ *   rules_storage.cpp      table_rewrite of SET TABLESPACE (ALL IN
+ *                          TABLESPACE too) and SET ACCESS METHOD
+ *   rules_reach.cpp        the guard's rules on objects the script creates,
+ *                          by the existing objects they reach (hangs.h)
  */
 #pragma once
 
@@ -46,7 +50,7 @@ char *why_ok(const Target &t);
 
 /* table_rewrite: `what` rewrites table t under lock (ok when t is trivial). */
 void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why,
-                    const char *hint);
+                    const char *hint, const char *verb = "rewrites", const char *until = "every row is written again");
 
 /* unknown_object: the statement names a relation that neither exists nor is created earlier. */
 void report_missing(Statement *st, const Target &t, bool missing_ok);
@@ -80,6 +84,10 @@ void review_timeout(Statement *st, ScriptState *state);
  * analysis locked the tables): nothing when migrate_guard.max_rows_changed is 0.
  */
 void review_volume(Statement *st, List *queries);
+/* Moves and rewrites of a relation's files (rules_storage.cpp): ALL IN TABLESPACE, and the sub-commands. */
+void review_storage(Statement *st, ScriptState *state);
+void review_set_tablespace(Statement *st, ScriptState *state, const Target &t, const char *tablespace);
+void review_set_access_method(Statement *st, const Target &t, const char *access_method);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

@@ -6,8 +6,9 @@
  *                             ADD COLUMN with a volatile default / identity /
  *                             stored generated / constrained domain, ALTER
  *                             COLUMN TYPE that is not binary-coercible, SET
- *                             LOGGED / UNLOGGED, SET ACCESS METHOD, SET
- *                             TABLESPACE (rewrite.h decides, as PostgreSQL does)
+ *                             LOGGED / UNLOGGED (rewrite.h decides, as
+ *                             PostgreSQL does); SET ACCESS METHOD and SET
+ *                             TABLESPACE in rules_storage.cpp
  *   not_null_without_default  ADD COLUMN ... NOT NULL without a default fails on
  *                             a non-empty table
  * and hands constraints to rules_constraints.cpp.  The lock is
@@ -195,9 +196,7 @@ void review_alter_table(Statement *st, ScriptState *state, AlterTableStmt *at)
             break;
 #if MG_HAVE_SET_ACCESS_METHOD
         case AT_SetAccessMethod:
-            if (target_exists(t))
-                rewrite_finding(site, "SET ACCESS METHOD", "every row is written into the new access method",
-                                "There is no online form: run it in a maintenance window.");
+            review_set_access_method(st, t, cmd->name);
             break;
 #endif
 #if MG_HAVE_SET_EXPRESSION
@@ -208,9 +207,7 @@ void review_alter_table(Statement *st, ScriptState *state, AlterTableStmt *at)
             break;
 #endif
         case AT_SetTableSpace:
-            if (target_exists(t) && t.ref.relkind != RELKIND_PARTITIONED_TABLE)
-                rewrite_finding(site, "SET TABLESPACE", "every file of the table is copied",
-                                "Move it with pg_repack, or in a maintenance window.");
+            review_set_tablespace(st, state, t, cmd->name);
             break;
         case AT_AttachPartition:
             if (at->objtype == OBJECT_TABLE)
@@ -267,16 +264,17 @@ void review_create_table(Statement *st, ScriptState *state, CreateStmt *cs)
 
 } // namespace
 
-void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why, const char *hint)
+void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why, const char *hint,
+                    const char *verb, const char *until)
 {
     st->rewrites = st->rewrites || target_exists(t);
     if (target_is_trivial(t))
-        add_finding(st, "table_rewrite", Severity::ok, psprintf("%s rewrites %s (%s); %s", what, target_text(t), why, why_ok(t)));
+        add_finding(st, "table_rewrite", Severity::ok,
+                    psprintf("%s %s %s (%s); %s", what, verb, target_text(t), why, why_ok(t)));
     else
         add_finding(st, "table_rewrite", Severity::danger,
-                    psprintf("%s rewrites %s under %s (%s): %s waits until every row is written again, for a "
-                             "time that grows with the table",
-                             what, target_text(t), a_lock(lock), why, who_waits(lock)),
+                    psprintf("%s %s %s under %s (%s): %s waits until %s, for a time that grows with the table", what,
+                             verb, target_text(t), a_lock(lock), why, who_waits(lock), until),
                     hint);
 }
 

@@ -221,7 +221,7 @@ ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
     if (ours)
         enable_timeout_at(STATEMENT_TIMEOUT, deadline);
     ErrorData *err = attempt_any([&] {
-        set_config_option("lock_timeout", psprintf("%d", ms), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+        set_config_option("lock_timeout", psprintf("%d", Min(ms, review_lock_wait_ms())), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                           false);
         fn();
     });

@@ -73,7 +73,13 @@ void add_from_catalog(TableFacts *f, Oid relid)
     ReleaseSysCache(tup);
 }
 
-void add_leaf(TableFacts *f, Oid relid, bool probe)
+/* May the caller read the rows of relid (directly, or those of its children through it)? */
+bool readable(Oid relid)
+{
+    return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+}
+
+void add_leaf(TableFacts *f, Oid relid, bool probe, bool may_read)
 {
     char kind = get_rel_relkind(relid);
     if (kind == RELKIND_FOREIGN_TABLE) {
@@ -83,6 +89,12 @@ void add_leaf(TableFacts *f, Oid relid, bool probe)
     }
     if (!RELKIND_HAS_STORAGE(kind) || kind == RELKIND_INDEX || kind == RELKIND_SEQUENCE)
         return;
+    if (!may_read) {
+        f->unreadable = true;
+        f->empty = false;
+        add_from_catalog(f, relid);
+        return;
+    }
     if (!probe) {
         add_from_catalog(f, relid);
         return;
@@ -140,10 +152,11 @@ TableFacts compute(Oid relid)
 {
     TableFacts f = {true, false, 0, 0, 0};
     List *members = find_all_inheritors(relid, NoLock, nullptr);
+    bool may_read = readable(relid); /* reading the table reads its children */
     int n = 0;
     ListCell *lc;
     foreach (lc, members) {
-        add_leaf(&f, lfirst_oid(lc), n < kMaxChildren);
+        add_leaf(&f, lfirst_oid(lc), n < kMaxChildren, may_read);
         n++;
     }
     f.children = list_length(members) - 1;
@@ -208,7 +221,7 @@ const TableFacts *relation_facts(Oid relid)
         if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX)
             return index_facts(relid);
         TableFacts f = {true, false, 0, 0, 0};
-        add_leaf(&f, relid, true);
+        add_leaf(&f, relid, true, readable(relid));
         return f;
     });
 }
@@ -237,6 +250,9 @@ char *size_text(const TableFacts *f)
     if (f->children > 0)
         text = psprintf("%s in %d %s", text, f->children,
                         f->children == 1 ? "partition or child table" : "partitions or child tables");
+    if (f->unreadable)
+        text = psprintf("pg_class statistics: %s; this role may not read it, so the review did not look whether it "
+                        "holds rows", text);
     if (f->locked)
         text = psprintf("%s; catalog estimate: another session holds a lock on it that keeps readers out right now", text);
     return text;

@@ -117,6 +117,31 @@ bool user_function_walker(Node *node, void *context)
     return expression_tree_walker(node, MG_WALKER(user_function_walker), context);
 }
 
+bool is_volatile(Oid funcid, void *context)
+{
+    if (func_volatile(funcid) != PROVOLATILE_VOLATILE)
+        return false;
+    if (context != nullptr)
+        *static_cast<Oid *>(context) = funcid;
+    return true;
+}
+
+/* Like user_function_walker, for volatile functions (built in or not). */
+bool volatile_function_walker(Node *node, void *context)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node), MG_WALKER(volatile_function_walker), context, 0);
+    if (check_functions_in_node(node, is_volatile, context))
+        return true;
+    if (IsA(node, CoerceToDomain) &&
+        any_domain_constraint(castNode(CoerceToDomain, node)->resulttype,
+                              [&](Node *check) { return check != nullptr && volatile_function_walker(check, context); }))
+        return true;
+    return expression_tree_walker(node, MG_WALKER(volatile_function_walker), context);
+}
+
 /* Code a user defined in the database: SQL or a procedural language, not C or an internal alias. */
 bool is_user_code(Oid funcid)
 {
@@ -196,6 +221,13 @@ Oid first_user_function(Node *node)
 {
     Oid found = InvalidOid;
     user_function_walker(node, &found);
+    return found;
+}
+
+Oid first_volatile_function(Node *node)
+{
+    Oid found = InvalidOid;
+    volatile_function_walker(node, &found);
     return found;
 }
 

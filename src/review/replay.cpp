@@ -700,11 +700,21 @@ void replay_effects(ScriptState *state, Statement *st)
                 }
             }
             break;
+        case TRANS_STMT_SAVEPOINT:
+        case TRANS_STMT_RELEASE:
+        case TRANS_STMT_ROLLBACK_TO:
+            timeouts_savepoint(state, ts->kind, ts->savepoint_name);
+            break;
         default:
             break;
         }
         break;
     }
+    case T_DiscardStmt:
+        /* inside a block PostgreSQL refuses DISCARD ALL */
+        if (castNode(DiscardStmt, stmt)->target == DISCARD_ALL && !state->in_block)
+            timeouts_reset_all(state);
+        break;
     case T_VariableSetStmt:
         replay_set(state, castNode(VariableSetStmt, stmt), st);
         break;

@@ -110,6 +110,7 @@ struct ScriptState {
     Timeouts local;        /* SET LOCAL values inside the block; ms < 0: none */
     Timeouts at_begin;     /* session values at BEGIN (ROLLBACK restores them) */
     Timeouts reset;        /* what RESET gives */
+    List *savepoints;      /* SavepointTimeouts *, innermost first (ROLLBACK TO restores them) */
     List *added_columns;   /* AddedColumn * */
     List *checks;          /* ScriptCheck * */
     List *planned_indexes; /* PlannedIndex * */
@@ -155,6 +156,10 @@ void replay_set(ScriptState *state, VariableSetStmt *set, const Statement *st);
 void replay_set_config_calls(ScriptState *state, Node *select, const Statement *st);
 void timeouts_begin(ScriptState *state);
 void timeouts_end(ScriptState *state, bool commit);
+/* SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO SAVEPOINT inside the block (kind: TRANS_STMT_...). */
+void timeouts_savepoint(ScriptState *state, TransactionStmtKind kind, const char *name);
+/* RESET ALL, DISCARD ALL: every setting back to the session's default. */
+void timeouts_reset_all(ScriptState *state);
 /* The limit on waiting for a lock right now: lock_timeout, else statement_timeout (ms = 0: none). */
 const Timeout *lock_wait_limit(const ScriptState *state, const char **setting);
 

@@ -3,7 +3,9 @@
 #include "review/no_wait.h"
 
 extern "C" {
+#include "access/relation.h"
 #include "nodes/nodeFuncs.h"
+#include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/guc.h"
@@ -12,62 +14,108 @@ extern "C" {
 namespace mg::review {
 namespace {
 
-struct Claim {
-    ScriptState *state;
-    const RangeVar *target;
-};
+constexpr int kMaxViewDepth = 16;
+/* views expanded per statement at most (views of views of many views): the rest is left to lock_timeout */
+constexpr int kMaxViews = 200;
+int g_views = 0;
 
-void claim(ScriptState *state, const RangeVar *rv, LOCKMODE mode)
+void claim_oid(Oid relid, const char *name, LOCKMODE mode, int depth);
+
+/* The relations a view's query reads (the rewriter locks them): its base relation too when it is written through. */
+void claim_view(Oid viewid, LOCKMODE mode, int depth)
 {
-    RelRef ref = resolve_relation(state, rv);
-    if (ref.state != RelState::existing)
+    if (depth >= kMaxViewDepth || ++g_views > kMaxViews)
         return;
-    if (!ConditionalLockRelationOid(ref.relid, mode))
+    Relation view = try_relation_open(viewid, NoLock); /* locked by claim_oid() */
+    if (view == nullptr)
+        return;
+    Query *q = copy_node(get_view_query(view));
+    relation_close(view, NoLock);
+    /* an auto-updatable view has one base relation: the one written through */
+    int written = -1;
+    if (mode == RowExclusiveLock && q->jointree != nullptr && list_length(q->jointree->fromlist) == 1 &&
+        IsA(linitial(q->jointree->fromlist), RangeTblRef))
+        written = castNode(RangeTblRef, linitial(q->jointree->fromlist))->rtindex;
+    int index = 0;
+    ListCell *lc;
+    foreach (lc, q->rtable) {
+        index++;
+        RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+        /* (before PostgreSQL 16 the view itself is in its query, as OLD and NEW) */
+        if (rte->rtekind == RTE_RELATION && rte->relid != viewid)
+            claim_oid(rte->relid, nullptr, index == written ? RowExclusiveLock : AccessShareLock, depth + 1);
+    }
+}
+
+void claim_oid(Oid relid, const char *name, LOCKMODE mode, int depth)
+{
+    if (!ConditionalLockRelationOid(relid, mode))
         ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
                         errmsg("another session holds a lock on %s that conflicts with the %s its parse analysis "
                                "takes",
-                               ref.name, mode == RowExclusiveLock ? "RowExclusiveLock" : "AccessShareLock")));
+                               name ? name : qualified_name(relid),
+                               mode == RowExclusiveLock ? "RowExclusiveLock" : "AccessShareLock")));
+    if (get_rel_relkind(relid) == RELKIND_VIEW)
+        claim_view(relid, mode, depth);
+}
+
+void claim(ScriptState *state, const RangeVar *rv, LOCKMODE mode)
+{
+    if (rv == nullptr)
+        return;
+    RelRef ref = resolve_relation(state, rv);
+    if (ref.state == RelState::existing)
+        claim_oid(ref.relid, ref.name, mode, 0);
 }
 
 bool claim_walker(Node *node, void *context)
 {
     if (node == nullptr)
         return false;
-    Claim *c = static_cast<Claim *>(context);
-    if (IsA(node, RangeVar)) {
-        claim(c->state, castNode(RangeVar, node), node == reinterpret_cast<const Node *>(c->target) ? RowExclusiveLock : AccessShareLock);
+    ScriptState *state = static_cast<ScriptState *>(context);
+    /* the relation a statement writes (a writable CTE's too): RowExclusiveLock, before any other visit */
+    switch (nodeTag(node)) {
+    case T_InsertStmt:
+        claim(state, castNode(InsertStmt, node)->relation, RowExclusiveLock);
+        break;
+    case T_UpdateStmt:
+        claim(state, castNode(UpdateStmt, node)->relation, RowExclusiveLock);
+        break;
+    case T_DeleteStmt:
+        claim(state, castNode(DeleteStmt, node)->relation, RowExclusiveLock);
+        break;
+#if MG_HAVE_MERGE
+    case T_MergeStmt:
+        claim(state, castNode(MergeStmt, node)->relation, RowExclusiveLock);
+        break;
+#endif
+    case T_RangeVar:
+        claim(state, castNode(RangeVar, node), AccessShareLock);
         return false;
+    default:
+        break;
     }
     return raw_expression_tree_walker(node, MG_WALKER(claim_walker), context);
 }
 
-/* The statement whose parse analysis opens relations, and its target (nullptr: none). */
-Node *analyzed_query(Node *stmt, const RangeVar **target)
+/* The statement whose parse analysis opens relations (nullptr: none). */
+Node *analyzed_query(Node *stmt)
 {
-    *target = nullptr;
     switch (nodeTag(stmt)) {
     case T_InsertStmt:
-        *target = castNode(InsertStmt, stmt)->relation;
-        return stmt;
     case T_UpdateStmt:
-        *target = castNode(UpdateStmt, stmt)->relation;
-        return stmt;
     case T_DeleteStmt:
-        *target = castNode(DeleteStmt, stmt)->relation;
-        return stmt;
 #if MG_HAVE_MERGE
     case T_MergeStmt:
-        *target = castNode(MergeStmt, stmt)->relation;
-        return stmt;
 #endif
     case T_SelectStmt:
         return stmt;
     case T_ExplainStmt:
-        return analyzed_query(castNode(ExplainStmt, stmt)->query, target);
+        return analyzed_query(castNode(ExplainStmt, stmt)->query);
     case T_CopyStmt:
-        return castNode(CopyStmt, stmt)->query ? analyzed_query(castNode(CopyStmt, stmt)->query, target) : nullptr;
+        return castNode(CopyStmt, stmt)->query ? analyzed_query(castNode(CopyStmt, stmt)->query) : nullptr;
     case T_CreateTableAsStmt:
-        return analyzed_query(castNode(CreateTableAsStmt, stmt)->query, target);
+        return analyzed_query(castNode(CreateTableAsStmt, stmt)->query);
     default:
         return nullptr;
     }
@@ -96,12 +144,10 @@ void unpin_lock_wait(int level)
 
 void claim_relations(const Statement *st, ScriptState *state)
 {
-    const RangeVar *target;
-    Node *query = analyzed_query(st->stmt, &target);
-    if (query == nullptr)
-        return;
-    Claim c = {state, target};
-    claim_walker(query, &c);
+    Node *query = analyzed_query(st->stmt);
+    g_views = 0;
+    if (query != nullptr)
+        claim_walker(query, state);
 }
 
 void report_not_reviewed(Statement *st, const ErrorData *err)

@@ -6,12 +6,13 @@
  *      UPDATE, DELETE, MERGE, SELECT, and the query of EXPLAIN / COPY /
  *      CREATE TABLE AS), every existing relation it names is locked
  *      conditionally in the mode parse analysis takes (RowExclusiveLock on
- *      the target, AccessShareLock on the others; released with the judging
- *      subtransaction).  One that another session keeps from us ends the
+ *      the relations it writes, writable CTEs included, AccessShareLock on
+ *      the others; released with the judging subtransaction), and so are the
+ *      relations of the views among them, as the rewriter locks them.  One that another session keeps from us ends the
  *      judging of the statement at once with ERRCODE_LOCK_NOT_AVAILABLE,
  *      naming the relation.
- *   2. Everything else (a relation reached through a view, a partition the
- *      planner opens, ...) waits at most kLockWaitMs: lock_timeout is pinned
+ *   2. Everything else (a relation reached through a function or a rule, a
+ *      partition the planner opens, ...) waits at most kLockWaitMs: lock_timeout is pinned
  *      for the whole call and restored after it.
  * Either way the statement gets a not_reviewed warning instead of a wait.
  */

@@ -6,6 +6,7 @@
 --
 SET allow_in_place_tablespaces = on;
 CREATE TABLESPACE review_storage_ts LOCATION '';
+CREATE TABLESPACE review_storage_closed LOCATION '';
 RESET allow_in_place_tablespaces;
 GRANT CREATE ON TABLESPACE review_storage_ts TO mg_app;
 CREATE TABLE big(id int PRIMARY KEY, v text);
@@ -58,6 +59,13 @@ SELECT statement_no, relations FROM migrate_guard.check_migration(
   'ALTER TABLE ALL IN TABLESPACE pg_default OWNED BY mg_app SET TABLESPACE review_storage_ts') LIMIT 1;
 -- without OWNED BY it selects every role's tables: it fails for a role that does not own them all
 SELECT n, rule, severity, message FROM review('ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE review_storage_ts');
+-- it fails without CREATE on the tablespace, or for a role that does not exist
+SELECT n, rule, severity, message FROM review($mig$
+ALTER TABLE app_a SET TABLESPACE review_storage_closed;
+ALTER INDEX app_b_pkey SET TABLESPACE review_storage_closed;
+ALTER TABLE ALL IN TABLESPACE pg_default OWNED BY mg_app SET TABLESPACE review_storage_closed;
+ALTER TABLE ALL IN TABLESPACE pg_default OWNED BY no_such_role SET TABLESPACE review_storage_ts;
+$mig$);
 RESET ROLE;
 -- a superuser owns them all: migrate_guard's own tables are among them, and the guard refuses to move those
 SELECT DISTINCT rule, severity FROM migrate_guard.check_migration(
@@ -71,3 +79,4 @@ ROLLBACK;
 SELECT count(*) AS in_review_ts FROM pg_class WHERE reltablespace = (SELECT oid FROM pg_tablespace WHERE spcname = 'review_storage_ts');
 ALTER TABLE moved_already SET TABLESPACE pg_default;
 DROP TABLESPACE review_storage_ts;
+DROP TABLESPACE review_storage_closed;

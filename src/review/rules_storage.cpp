@@ -112,6 +112,20 @@ const char *relkind_word(char kind)
     }
 }
 
+/* PostgreSQL checks CREATE on the tablespace a relation moves to, unless it is the database's default. */
+bool may_create_in(Statement *st, Oid stored, const char *name)
+{
+    if (!OidIsValid(stored) || pg_tablespace_aclcheck(stored, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
+        return true;
+    add_finding(st, "table_rewrite", Severity::danger,
+                psprintf("the statement fails: this role may not create objects in tablespace %s (CREATE privilege)",
+                         quote_identifier(name)),
+                psprintf("GRANT CREATE ON TABLESPACE %s to the role that runs the migration, or run it as a role that "
+                         "has it.",
+                         quote_identifier(name)));
+    return false;
+}
+
 void missing_tablespace(Statement *st, const char *name)
 {
     add_finding(st, "unknown_object", Severity::warn,
@@ -132,6 +146,8 @@ void review_set_tablespace(Statement *st, ScriptState *state, const Target &t, c
     }
     char kind = t.ref.relkind;
     const char *word = relkind_word(kind);
+    if (!may_create_in(st, to, name))
+        return;
     if (kind == RELKIND_PARTITIONED_TABLE || kind == RELKIND_PARTITIONED_INDEX) {
         add_finding(st, "table_rewrite", Severity::ok,
                     psprintf("SET TABLESPACE does not move %s: a partitioned %s has no storage, only the tablespace "
@@ -218,12 +234,21 @@ void review_move_all(Statement *st, AlterTableMoveAllStmt *m)
                     psprintf("ALL IN TABLESPACE moves nothing: both names are %s", tablespace_text(from)));
         return;
     }
+    if (!may_create_in(st, to, m->new_tablespacename))
+        return;
     List *roles = NIL;
     ListCell *lc;
     foreach (lc, m->roles) {
-        Oid role = get_rolespec_oid(lfirst_node(RoleSpec, lc), true);
-        if (OidIsValid(role))
-            roles = lappend_oid(roles, role);
+        RoleSpec *spec = lfirst_node(RoleSpec, lc);
+        Oid role = get_rolespec_oid(spec, true);
+        if (!OidIsValid(role)) {
+            add_finding(st, "unknown_object", Severity::warn,
+                        psprintf("role %s does not exist: the statement fails when it runs",
+                                 spec->rolename ? quote_identifier(spec->rolename) : "?"),
+                        "Check the role names of OWNED BY (\\du in psql lists them).");
+            return;
+        }
+        roles = lappend_oid(roles, role);
     }
     /* the relations AlterTableMoveAll() selects */
     List *moved = NIL;

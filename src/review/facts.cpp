@@ -21,6 +21,8 @@ namespace {
 
 constexpr BlockNumber kProbePages = 64;
 constexpr int kMaxChildren = 1000;
+/* an index of an empty table this small (a metapage and a few empty pages) is empty */
+constexpr int64 kEmptyIndexPages = 8;
 
 struct FactsEntry {
     int64 key;  /* the relation's OID: with its partitions and children; -OID - 1: the relation alone */
@@ -122,7 +124,7 @@ void add_leaf(TableFacts *f, Oid relid, bool probe, bool may_read)
     relation_close(rel, NoLock); /* the lock goes with the statement's subtransaction */
 }
 
-/* An index: its size (the catalog's when it cannot be opened now), its table's rows; empty when its table is. */
+/* An index: its size (the catalog's when it cannot be opened now), its table's rows; empty when its table is and it is small. */
 TableFacts index_facts(Oid relid)
 {
     TableFacts f = {true, false, 0, 0, 0};
@@ -143,7 +145,9 @@ TableFacts index_facts(Oid relid)
         ReleaseSysCache(tup);
     }
     const TableFacts *t = OidIsValid(table) ? relation_facts(table) : nullptr;
-    f.empty = t != nullptr && t->empty;
+    /* an index of an empty table may still be a big file (pages freed by VACUUM stay): its size decides too */
+    f.empty = t != nullptr && t->empty && f.bytes <= kEmptyIndexPages * BLCKSZ;
+    f.unreadable = t != nullptr && t->unreadable;
     f.rows = t != nullptr ? t->rows : 0;
     return f;
 }

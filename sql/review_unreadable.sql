@@ -1,6 +1,7 @@
 --
 -- review_unreadable: the review does not tell a role whether a table it may
--- not SELECT holds rows.  For such a table only the pg_class statistics
+-- not SELECT (or whose row-level security hides rows from it) holds rows.
+-- For such a table only the pg_class statistics
 -- (relpages, reltuples: readable by everyone) are used, never a read of its
 -- pages, and it is never taken for empty: an empty and a full table that
 -- were never vacuumed get the same answer, which says why.  With SELECT the
@@ -44,3 +45,16 @@ ALTER TABLE secret_full ADD COLUMN c int NOT NULL;
 ALTER TABLE secret_parent ADD COLUMN c int NOT NULL;
 $m$);
 RESET ROLE;
+
+-- row-level security that hides every row from mg_app: the same statistics-only answer
+CREATE TABLE rls_hidden(id int, owner_name text);
+INSERT INTO rls_hidden VALUES (1, 'someone else');
+ALTER TABLE rls_hidden ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON rls_hidden USING (owner_name = current_user);
+GRANT SELECT ON rls_hidden TO mg_app;
+SET ROLE mg_app;
+SELECT count(*) AS rows_mg_app_sees FROM rls_hidden;
+SELECT * FROM review('ALTER TABLE rls_hidden ADD COLUMN c int NOT NULL;');
+RESET ROLE;
+-- its owner is not subject to it
+SELECT * FROM review('ALTER TABLE rls_hidden ADD COLUMN c int NOT NULL;');

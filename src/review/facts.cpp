@@ -11,6 +11,7 @@ extern "C" {
 #include "executor/tuptable.h"
 #include "optimizer/plancat.h"
 #include "storage/bufmgr.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 }
 
@@ -75,10 +76,14 @@ void add_from_catalog(TableFacts *f, Oid relid)
     ReleaseSysCache(tup);
 }
 
-/* May the caller read the rows of relid (directly, or those of its children through it)? */
+/*
+ * May the caller read every row of relid (directly, or those of its children
+ * through it)?  Not when row-level security hides some from it.
+ */
 bool readable(Oid relid)
 {
-    return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+    return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+           check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
 void add_leaf(TableFacts *f, Oid relid, bool probe, bool may_read)
@@ -255,8 +260,9 @@ char *size_text(const TableFacts *f)
         text = psprintf("%s in %d %s", text, f->children,
                         f->children == 1 ? "partition or child table" : "partitions or child tables");
     if (f->unreadable)
-        text = psprintf("pg_class statistics: %s; this role may not read it, so the review did not look whether it "
-                        "holds rows", text);
+        text = psprintf("pg_class statistics: %s; this role may not read all of it (privileges, row-level "
+                        "security), so the review did not look whether it holds rows",
+                        text);
     if (f->locked)
         text = psprintf("%s; catalog estimate: another session holds a lock on it that keeps readers out right now", text);
     return text;

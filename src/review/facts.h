@@ -7,9 +7,10 @@
  * rows are PostgreSQL's planner estimate over the current size
  * (estimate_rel_size).  A table another session holds locked against readers
  * is never waited for: its catalog statistics are used instead.  Nor is a
- * table the caller may not SELECT ever read (whether it holds rows is not the
- * caller's to learn): its pg_class statistics (relpages, reltuples) give the
- * size, and it is never proven empty.
+ * table the caller may not SELECT, or whose row-level security hides rows
+ * from it, ever read (whether it holds rows is not the caller's to learn):
+ * its pg_class statistics (relpages, reltuples) give the size, and it is
+ * never proven empty.
  */
 #pragma once
 
@@ -23,7 +24,7 @@ struct TableFacts {
     double rows;    /* estimate */
     int64 bytes;
     int children;   /* partitions / inheritance children included */
-    bool unreadable; /* this role may not SELECT it: statistics only, never proven empty */
+    bool unreadable; /* this role may not read all of it (SELECT, RLS): statistics only, never proven empty */
 };
 
 /* Cached for the duration of one review. */

@@ -5,7 +5,8 @@
 -- and so is a probe of a table whose row-level security policy calls one.
 -- Built-in functions never pass fmgr's hooks, so the probe itself checks its
 -- analyzed and rewritten query.  Nothing the probe would have done happened:
--- no advisory lock left, no sequence advanced, no statistics reset.
+-- no advisory lock left, no sequence advanced, no statistics reset.  Nor
+-- does parsing a literal whose input would check a domain that calls one.
 --
 CREATE TABLE customers(id int PRIMARY KEY, email text);
 INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 100) g;
@@ -41,3 +42,23 @@ ALTER POLICY everyone ON customers USING (id > 0);
 SELECT rule, severity, message FROM migrate_guard.check_migration(
   'ALTER TABLE customers ALTER COLUMN email SET NOT NULL;', probe => true) WHERE rule LIKE '%violation';
 RESET ROLE;
+
+-- a domain whose CHECK calls a volatile built-in: the input function of an
+-- array (composite, range) literal checks it while the statement is only
+-- parsed; the review does not parse such a literal (not_reviewed), and
+-- judges every other statement as usual
+CREATE DOMAIN locking_int AS int CHECK (pg_try_advisory_lock(VALUE) IS NOT NULL);
+CREATE TABLE tagged(id int PRIMARY KEY, tags locking_int[]);
+SELECT statement_no, rule, severity, message FROM migrate_guard.check_migration($m$
+INSERT INTO tagged VALUES (1, '{1,2}');
+UPDATE tagged SET tags = ' { 3 } ' WHERE id = 1;
+ALTER TABLE tagged ADD COLUMN more locking_int[] DEFAULT '{4}';
+DELETE FROM tagged WHERE id = 1;
+$m$) ORDER BY statement_no;
+SELECT count(*) AS advisory_locks_left FROM pg_locks
+ WHERE locktype = 'advisory' AND pid = pg_backend_pid();
+-- what parsing alone does
+PREPARE p AS INSERT INTO tagged VALUES (1, '{1,2}');
+SELECT count(*) AS advisory_locks_after_parsing FROM pg_locks
+ WHERE locktype = 'advisory' AND pid = pg_backend_pid();
+SELECT pg_advisory_unlock_all();

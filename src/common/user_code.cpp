@@ -231,6 +231,32 @@ Oid first_volatile_function(Node *node)
     return found;
 }
 
+Oid domain_with_volatile_check(Oid *function)
+{
+    *function = InvalidOid;
+    Oid domain = InvalidOid;
+    Relation con = table_open(ConstraintRelationId, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(con, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple ct;
+    while (!OidIsValid(domain) && HeapTupleIsValid(ct = systable_getnext(scan))) {
+        Form_pg_constraint c = reinterpret_cast<Form_pg_constraint>(GETSTRUCT(ct));
+        if (c->contype != CONSTRAINT_CHECK || !OidIsValid(c->contypid))
+            continue;
+        bool isnull;
+        Datum bin = heap_getattr(ct, Anum_pg_constraint_conbin, RelationGetDescr(con), &isnull);
+        if (isnull)
+            continue;
+        Oid f = first_volatile_function(static_cast<Node *>(stringToNode(TextDatumGetCString(bin))));
+        if (OidIsValid(f)) {
+            domain = c->contypid;
+            *function = f;
+        }
+    }
+    systable_endscan(scan);
+    table_close(con, AccessShareLock);
+    return domain;
+}
+
 char *user_function_text(Node *node)
 {
     Oid f = first_user_function(node);

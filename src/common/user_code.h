@@ -80,6 +80,14 @@ Oid first_user_function(Node *node);
  */
 Oid first_volatile_function(Node *node);
 
+/*
+ * A domain of this database whose CHECK calls a VOLATILE function
+ * (InvalidOid: none; *function receives it).  The input function of an
+ * array, composite or range of such a domain evaluates that CHECK while a
+ * literal is only parsed, and built-in functions pass no hook.
+ */
+Oid domain_with_volatile_check(Oid *function);
+
 /* "public.f(integer)" of the first function not built in, or nullptr. */
 char *user_function_text(Node *node);
 

@@ -13,6 +13,7 @@
  */
 #include "common/bridge.h"
 #include "common/user_code.h"
+#include "review/domain_literals.h"
 #include "review/facts.h"
 #include "review/no_wait.h"
 #include "review/output.h"
@@ -65,6 +66,7 @@ bool needs_catalog(Node *stmt)
 void judge_statement(Statement *st, ScriptState *state)
 {
     if (needs_catalog(st->stmt)) {
+        refuse_domain_literals(st); /* parsing them could run a volatile built-in */
         claim_relations(st, state); /* never waits: the statement is not judged when one is locked now */
         review_guard(st, state, state->sql);
         review_reach(st, state);
@@ -172,6 +174,7 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
     ScriptState *state = script_state_create(script->stmts); /* reads the caller's lock_timeout first */
     state->sql = script->sql;
     int guc_level = pin_lock_wait();
+    domain_literals_begin();
     MemoryContext scratch = AllocSetContextCreate(keep, "migrate_guard review statement", ALLOCSET_DEFAULT_SIZES);
     LineCounter lines;
     line_counter_init(&lines, script->sql);

@@ -161,3 +161,10 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #else
 #define mg_relation_ownercheck(relid, role) pg_class_ownercheck((relid), (role))
 #endif
+
+/* 16 replaced pg_tablespace_aclcheck() by object_aclcheck(). */
+#if PG_VERSION_NUM >= 160000
+#define mg_tablespace_aclcheck(ts, role, mode) object_aclcheck(TableSpaceRelationId, (ts), (role), (mode))
+#else
+#define mg_tablespace_aclcheck(ts, role, mode) pg_tablespace_aclcheck((ts), (role), (mode))
+#endif

@@ -115,7 +115,7 @@ const char *relkind_word(char kind)
 /* PostgreSQL checks CREATE on the tablespace a relation moves to, unless it is the database's default. */
 bool may_create_in(Statement *st, Oid stored, const char *name)
 {
-    if (!OidIsValid(stored) || pg_tablespace_aclcheck(stored, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
+    if (!OidIsValid(stored) || mg_tablespace_aclcheck(stored, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
         return true;
     add_finding(st, "table_rewrite", Severity::danger,
                 psprintf("the statement fails: this role may not create objects in tablespace %s (CREATE privilege)",

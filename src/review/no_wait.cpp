@@ -59,9 +59,31 @@ void claim_oid(Oid relid, const char *name, LOCKMODE mode, int depth)
         claim_view(relid, mode, depth);
 }
 
+List *g_cte_names = NIL; /* the statement's CTE names: an unqualified RangeVar of one is no relation */
+
+bool cte_name_walker(Node *node, void *)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, CommonTableExpr))
+        g_cte_names = lappend(g_cte_names, castNode(CommonTableExpr, node)->ctename);
+    return raw_expression_tree_walker(node, MG_WALKER(cte_name_walker), nullptr);
+}
+
+bool is_cte_name(const RangeVar *rv)
+{
+    if (rv->schemaname != nullptr)
+        return false;
+    ListCell *lc;
+    foreach (lc, g_cte_names)
+        if (strcmp(static_cast<const char *>(lfirst(lc)), rv->relname) == 0)
+            return true;
+    return false;
+}
+
 void claim(ScriptState *state, const RangeVar *rv, LOCKMODE mode)
 {
-    if (rv == nullptr)
+    if (rv == nullptr || is_cte_name(rv))
         return;
     RelRef ref = resolve_relation(state, rv);
     if (ref.state == RelState::existing)
@@ -146,8 +168,12 @@ void claim_relations(const Statement *st, ScriptState *state)
 {
     Node *query = analyzed_query(st->stmt);
     g_views = 0;
-    if (query != nullptr)
+    g_cte_names = NIL;
+    if (query != nullptr) {
+        cte_name_walker(query, nullptr);
         claim_walker(query, state);
+    }
+    g_cte_names = NIL;
 }
 
 void report_not_reviewed(Statement *st, const ErrorData *err)

@@ -163,3 +163,24 @@ void mg_init_materialized_srf(FunctionCallInfo fcinfo);
 #ifndef DLSUFFIX
 #define DLSUFFIX ".so"
 #endif
+
+/* A raw NULL literal: 15 gave A_Const an isnull flag (before, a Value of type T_Null). */
+#if PG_VERSION_NUM >= 150000
+#define mg_set_aconst_null(c) ((c)->isnull = true)
+#else
+#define mg_set_aconst_null(c) ((c)->val.type = T_Null)
+#endif
+
+/* 16 replaced pg_class_ownercheck() by object_ownercheck(). */
+#if PG_VERSION_NUM >= 160000
+#define mg_relation_ownercheck(relid, role) object_ownercheck(RelationRelationId, (relid), (role))
+#else
+#define mg_relation_ownercheck(relid, role) pg_class_ownercheck((relid), (role))
+#endif
+
+/* 16 replaced pg_tablespace_aclcheck() by object_aclcheck(). */
+#if PG_VERSION_NUM >= 160000
+#define mg_tablespace_aclcheck(ts, role, mode) object_aclcheck(TableSpaceRelationId, (ts), (role), (mode))
+#else
+#define mg_tablespace_aclcheck(ts, role, mode) pg_tablespace_aclcheck((ts), (role), (mode))
+#endif

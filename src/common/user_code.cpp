@@ -117,6 +117,31 @@ bool user_function_walker(Node *node, void *context)
     return expression_tree_walker(node, MG_WALKER(user_function_walker), context);
 }
 
+bool is_volatile(Oid funcid, void *context)
+{
+    if (func_volatile(funcid) != PROVOLATILE_VOLATILE)
+        return false;
+    if (context != nullptr)
+        *static_cast<Oid *>(context) = funcid;
+    return true;
+}
+
+/* Like user_function_walker, for volatile functions (built in or not). */
+bool volatile_function_walker(Node *node, void *context)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node), MG_WALKER(volatile_function_walker), context, 0);
+    if (check_functions_in_node(node, is_volatile, context))
+        return true;
+    if (IsA(node, CoerceToDomain) &&
+        any_domain_constraint(castNode(CoerceToDomain, node)->resulttype,
+                              [&](Node *check) { return check != nullptr && volatile_function_walker(check, context); }))
+        return true;
+    return expression_tree_walker(node, MG_WALKER(volatile_function_walker), context);
+}
+
 /* Code a user defined in the database: SQL or a procedural language, not C or an internal alias. */
 bool is_user_code(Oid funcid)
 {
@@ -197,6 +222,39 @@ Oid first_user_function(Node *node)
     Oid found = InvalidOid;
     user_function_walker(node, &found);
     return found;
+}
+
+Oid first_volatile_function(Node *node)
+{
+    Oid found = InvalidOid;
+    volatile_function_walker(node, &found);
+    return found;
+}
+
+Oid domain_with_volatile_check(Oid *function)
+{
+    *function = InvalidOid;
+    Oid domain = InvalidOid;
+    Relation con = table_open(ConstraintRelationId, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(con, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple ct;
+    while (!OidIsValid(domain) && HeapTupleIsValid(ct = systable_getnext(scan))) {
+        Form_pg_constraint c = reinterpret_cast<Form_pg_constraint>(GETSTRUCT(ct));
+        if (c->contype != CONSTRAINT_CHECK || !OidIsValid(c->contypid))
+            continue;
+        bool isnull;
+        Datum bin = heap_getattr(ct, Anum_pg_constraint_conbin, RelationGetDescr(con), &isnull);
+        if (isnull)
+            continue;
+        Oid f = first_volatile_function(static_cast<Node *>(stringToNode(TextDatumGetCString(bin))));
+        if (OidIsValid(f)) {
+            domain = c->contypid;
+            *function = f;
+        }
+    }
+    systable_endscan(scan);
+    table_close(con, AccessShareLock);
+    return domain;
 }
 
 char *user_function_text(Node *node)

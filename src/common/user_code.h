@@ -23,6 +23,14 @@
  *      passes fmgr_hook first.  C functions (installed by a superuser: the
  *      input functions of an extension's types, ...) still run where the
  *      parser calls them.
+ *   3. Built-in functions never reach fmgr's hooks (fmgr_info finds them in
+ *      its built-in table first), and some have effects outside the
+ *      transaction (pg_try_advisory_lock, pg_terminate_backend, nextval,
+ *      setval, pg_stat_reset, ...).  All of those are VOLATILE, and PostgreSQL
+ *      folds no VOLATILE function; the only queries the review executes, its
+ *      data probes, refuse to run when their analyzed and rewritten form
+ *      (row-level security quals included) calls one
+ *      (first_volatile_function()).
  */
 #pragma once
 
@@ -62,6 +70,23 @@ bool calls_non_builtin_itself(Node *node);
 
 /* The first function the node calls that is not built in (InvalidOid: none). */
 Oid first_user_function(Node *node);
+
+/*
+ * The first VOLATILE function the node calls, built in or not (InvalidOid:
+ * none): in expressions and whole queries (sub-queries, CTEs, security
+ * quals), operators and coercions included, and the CHECK constraints of the
+ * domains it coerces to.  Constant folding never evaluates one; the review's
+ * data probes, which execute queries, refuse to run any (see below).
+ */
+Oid first_volatile_function(Node *node);
+
+/*
+ * A domain of this database whose CHECK calls a VOLATILE function
+ * (InvalidOid: none; *function receives it).  The input function of an
+ * array, composite or range of such a domain evaluates that CHECK while a
+ * literal is only parsed, and built-in functions pass no hook.
+ */
+Oid domain_with_volatile_check(Oid *function);
 
 /* "public.f(integer)" of the first function not built in, or nullptr. */
 char *user_function_text(Node *node);

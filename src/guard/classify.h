@@ -74,6 +74,9 @@ bool utility_may_match(const Node *stmt);
  */
 List *classify_utility(Node *stmt, bool take_locks = false, LOCKMODE lookup_lock = AccessExclusiveLock);
 
+/* The rule of DROP <type> for the object it names (false: none, e.g. DROP TYPE without CASCADE). */
+bool drop_rule_of(ObjectType type, Rule *rule);
+
 /* Every table a TRUNCATE empties: named ones, inheritors, CASCADE targets. */
 List *truncate_targets(TruncateStmt *stmt);
 

@@ -680,6 +680,14 @@ bool column_type_change_converts(Oid relid, const AlterTableCmd *cmd)
     return !conversion_keeps_values(expr, attnum);
 }
 
+bool drop_rule_of(ObjectType type, Rule *rule)
+{
+    DropKind kind = drop_kind(type);
+    if (kind.known)
+        *rule = kind.rule;
+    return kind.known;
+}
+
 List *classify_utility(Node *stmt, bool take_locks, LOCKMODE lookup_lock)
 {
     List *out = NIL;

@@ -14,7 +14,9 @@
 #include "common/bridge.h"
 #include "common/ext_version.h"
 #include "common/user_code.h"
+#include "review/domain_literals.h"
 #include "review/facts.h"
+#include "review/no_wait.h"
 #include "review/output.h"
 #include "review/probes.h"
 #include "review/rules.h"
@@ -65,9 +67,13 @@ bool needs_catalog(Node *stmt)
 void judge_statement(Statement *st, ScriptState *state)
 {
     if (needs_catalog(st->stmt)) {
+        refuse_domain_literals(st); /* parsing them could run a volatile built-in */
+        claim_relations(st, state); /* never waits: the statement is not judged when one is locked now */
         review_guard(st, state, state->sql);
+        review_reach(st, state);
         review_index(st, state);
         review_table(st, state);
+        review_storage(st, state);
     }
     review_locks(st, state);
     review_transaction_block(st, state);
@@ -166,8 +172,10 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
     if (probe && SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "migrate_guard: SPI_connect failed");
     MemoryContextSwitchTo(keep);
-    ScriptState *state = script_state_create(script->stmts);
+    ScriptState *state = script_state_create(script->stmts); /* reads the caller's lock_timeout first */
     state->sql = script->sql;
+    int guc_level = pin_lock_wait();
+    domain_literals_begin();
     MemoryContext scratch = AllocSetContextCreate(keep, "migrate_guard review statement", ALLOCSET_DEFAULT_SIZES);
     LineCounter lines;
     line_counter_init(&lines, script->sql);
@@ -201,8 +209,7 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
         MemoryContextSwitchTo(keep);
         if (err != nullptr) {
             Statement *st = statements[current];
-            add_finding(st, "not_reviewed", Severity::warn,
-                        psprintf("the review could not judge this statement: %s", err->message));
+            report_not_reviewed(st, err);
             MemoryContextSwitchTo(scratch);
             attempt([&] { replay_statement(state, st); });
             MemoryContextSwitchTo(keep);
@@ -217,6 +224,7 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
         reviewed = lappend(reviewed, statements[i]);
     }
     MemoryContextDelete(scratch);
+    unpin_lock_wait(guc_level);
     if (probe)
         SPI_finish();
     MemoryContextSwitchTo(keep);

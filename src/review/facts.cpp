@@ -6,10 +6,12 @@
 extern "C" {
 #include "access/relation.h"
 #include "access/tableam.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
 #include "optimizer/plancat.h"
 #include "storage/bufmgr.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 }
 
@@ -20,9 +22,11 @@ namespace {
 
 constexpr BlockNumber kProbePages = 64;
 constexpr int kMaxChildren = 1000;
+/* an index of an empty table this small (a metapage and a few empty pages) is empty */
+constexpr int64 kEmptyIndexPages = 8;
 
 struct FactsEntry {
-    Oid relid;
+    int64 key;  /* the relation's OID: with its partitions and children; -OID - 1: the relation alone */
     TableFacts facts;
 };
 
@@ -72,7 +76,17 @@ void add_from_catalog(TableFacts *f, Oid relid)
     ReleaseSysCache(tup);
 }
 
-void add_leaf(TableFacts *f, Oid relid, bool probe)
+/*
+ * May the caller read every row of relid (directly, or those of its children
+ * through it)?  Not when row-level security hides some from it.
+ */
+bool readable(Oid relid)
+{
+    return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+           check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+}
+
+void add_leaf(TableFacts *f, Oid relid, bool probe, bool may_read)
 {
     char kind = get_rel_relkind(relid);
     if (kind == RELKIND_FOREIGN_TABLE) {
@@ -82,6 +96,12 @@ void add_leaf(TableFacts *f, Oid relid, bool probe)
     }
     if (!RELKIND_HAS_STORAGE(kind) || kind == RELKIND_INDEX || kind == RELKIND_SEQUENCE)
         return;
+    if (!may_read) {
+        f->unreadable = true;
+        f->empty = false;
+        add_from_catalog(f, relid);
+        return;
+    }
     if (!probe) {
         add_from_catalog(f, relid);
         return;
@@ -109,14 +129,43 @@ void add_leaf(TableFacts *f, Oid relid, bool probe)
     relation_close(rel, NoLock); /* the lock goes with the statement's subtransaction */
 }
 
+/* An index: its size (the catalog's when it cannot be opened now), its table's rows; empty when its table is and it is small. */
+TableFacts index_facts(Oid relid)
+{
+    TableFacts f = {true, false, 0, 0, 0};
+    if (ConditionalLockRelationOid(relid, AccessShareLock)) {
+        Relation rel = try_relation_open(relid, NoLock);
+        if (rel != nullptr) {
+            f.bytes = static_cast<int64>(RelationGetNumberOfBlocks(rel)) * BLCKSZ;
+            relation_close(rel, NoLock);
+        }
+    } else {
+        add_from_catalog(&f, relid);
+        f.locked = true;
+    }
+    HeapTuple tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(relid));
+    Oid table = InvalidOid;
+    if (HeapTupleIsValid(tup)) {
+        table = reinterpret_cast<Form_pg_index>(GETSTRUCT(tup))->indrelid;
+        ReleaseSysCache(tup);
+    }
+    const TableFacts *t = OidIsValid(table) ? relation_facts(table) : nullptr;
+    /* an index of an empty table may still be a big file (pages freed by VACUUM stay): its size decides too */
+    f.empty = t != nullptr && t->empty && f.bytes <= kEmptyIndexPages * BLCKSZ;
+    f.unreadable = t != nullptr && t->unreadable;
+    f.rows = t != nullptr ? t->rows : 0;
+    return f;
+}
+
 TableFacts compute(Oid relid)
 {
     TableFacts f = {true, false, 0, 0, 0};
     List *members = find_all_inheritors(relid, NoLock, nullptr);
+    bool may_read = readable(relid); /* reading the table reads its children */
     int n = 0;
     ListCell *lc;
     foreach (lc, members) {
-        add_leaf(&f, lfirst_oid(lc), n < kMaxChildren);
+        add_leaf(&f, lfirst_oid(lc), n < kMaxChildren, may_read);
         n++;
     }
     f.children = list_length(members) - 1;
@@ -130,24 +179,60 @@ void facts_reset()
     g_facts = nullptr;
 }
 
-const TableFacts *table_facts(Oid relid)
+namespace {
+
+HTAB *facts_table()
 {
     if (g_facts == nullptr) {
         HASHCTL ctl;
         memset(&ctl, 0, sizeof ctl);
-        ctl.keysize = sizeof(Oid);
+        ctl.keysize = sizeof(int64);
         ctl.entrysize = sizeof(FactsEntry);
         ctl.hcxt = keep_context();
         g_facts = hash_create("migrate_guard review table facts", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     }
+    return g_facts;
+}
+
+/* Cached under key (the relation's OID; its negation for the relation alone). */
+template <typename Fn>
+const TableFacts *cached(int64 key, Fn &&compute_it)
+{
     bool found;
-    FactsEntry *e = static_cast<FactsEntry *>(hash_search(g_facts, &relid, HASH_FIND, &found));
+    FactsEntry *e = static_cast<FactsEntry *>(hash_search(facts_table(), &key, HASH_FIND, &found));
     if (e != nullptr)
         return &e->facts;
-    TableFacts f = compute(relid);
-    e = static_cast<FactsEntry *>(hash_search(g_facts, &relid, HASH_ENTER, &found));
+    TableFacts f = compute_it();
+    e = static_cast<FactsEntry *>(hash_search(facts_table(), &key, HASH_ENTER, &found));
     e->facts = f;
     return &e->facts;
+}
+
+} // namespace
+
+const TableFacts *table_facts(Oid relid)
+{
+    return cached(static_cast<int64>(relid), [&] { return compute(relid); });
+}
+
+TableFacts catalog_facts(Oid relid)
+{
+    TableFacts f = {false, false, 0, 0, 0};
+    add_from_catalog(&f, relid);
+    f.empty = false; /* statistics may be stale: never proof of emptiness */
+    return f;
+}
+
+const TableFacts *relation_facts(Oid relid)
+{
+    return cached(-static_cast<int64>(relid) - 1, [&] {
+        char kind = get_rel_relkind(relid);
+        if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX)
+            return index_facts(relid);
+        TableFacts f = {true, false, 0, 0, 0};
+        add_leaf(&f, relid, true, readable(relid));
+        return f;
+    });
 }
 
 char *grouped_number(double n)
@@ -174,6 +259,10 @@ char *size_text(const TableFacts *f)
     if (f->children > 0)
         text = psprintf("%s in %d %s", text, f->children,
                         f->children == 1 ? "partition or child table" : "partitions or child tables");
+    if (f->unreadable)
+        text = psprintf("pg_class statistics: %s; this role may not read all of it (privileges, row-level "
+                        "security), so the review did not look whether it holds rows",
+                        text);
     if (f->locked)
         text = psprintf("%s; catalog estimate: another session holds a lock on it that keeps readers out right now", text);
     return text;

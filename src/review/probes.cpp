@@ -11,6 +11,7 @@ extern "C" {
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "executor/spi.h"
+#include "utils/plancache.h"
 #include "utils/rls.h"
 #include "utils/ruleutils.h"
 #include "utils/timeout.h"
@@ -221,7 +222,7 @@ ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
     if (ours)
         enable_timeout_at(STATEMENT_TIMEOUT, deadline);
     ErrorData *err = attempt_any([&] {
-        set_config_option("lock_timeout", psprintf("%d", ms), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+        set_config_option("lock_timeout", psprintf("%d", Min(ms, review_lock_wait_ms())), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                           false);
         fn();
     });
@@ -242,6 +243,30 @@ ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
     if (err != nullptr && error_must_propagate(err))
         ReThrowError(err);
     return err;
+}
+
+void refuse_volatile(Oid funcid, const char *where)
+{
+    ereport(ERROR, (errcode(ERRCODE_MIGRATE_GUARD_USER_CODE),
+                    errmsg("%s calls %s, a volatile function, which the review does not run", where,
+                           format_procedure_qualified(funcid))));
+}
+
+/*
+ * The probe's query, analyzed and rewritten (row-level security quals added)
+ * but not run: refused when it calls a volatile function, built in or not
+ * (user_code.h, layer 3).
+ */
+void refuse_volatile_plan(SPIPlanPtr plan)
+{
+    if (plan == nullptr)
+        elog(ERROR, "probe query could not be prepared: %s", SPI_result_code_string(SPI_result));
+    ListCell *lc;
+    foreach (lc, SPI_plan_get_plan_sources(plan)) {
+        CachedPlanSource *source = static_cast<CachedPlanSource *>(lfirst(lc));
+        if (Oid f = first_volatile_function(reinterpret_cast<Node *>(source->query_list)))
+            refuse_volatile(f, "the probe (with the table's row-level security policies)");
+    }
 }
 
 /* The first of the probe's columns that is not in the catalog yet (added by the script), or NULL. */
@@ -284,6 +309,8 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
             ereport(ERROR, (errcode(ERRCODE_MIGRATE_GUARD_USER_CODE),
                             errmsg("its expression calls %s, which the review does not run",
                                    user_function_text(check))));
+        if (check != nullptr && OidIsValid(first_volatile_function(check)))
+            refuse_volatile(first_volatile_function(check), "its expression");
         with_pinned_search_path([&] {
             sql = check ? check_sql(p, check) : probe_sql(p);
             /*
@@ -291,7 +318,9 @@ void run_data_probe(Statement *st, const ProbeRequest *p)
              * the query calls (row-level security policies included) runs in
              * this backend, behind the barrier against user code.
              */
-            if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+            SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
+            refuse_volatile_plan(plan);
+            if (SPI_execute_plan(plan, nullptr, nullptr, true, 1) != SPI_OK_SELECT)
                 elog(ERROR, "probe query failed");
             found = SPI_processed > 0;
             if (found) {

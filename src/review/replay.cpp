@@ -1,5 +1,6 @@
 /* replay.cpp — see replay.h. */
 #include "common/bridge.h"
+#include "review/hangs.h"
 #include "review/replay.h"
 
 extern "C" {
@@ -42,6 +43,8 @@ ScriptRel *enter(ScriptState *state, const char *nsp, const char *rel)
         e->relkind = RELKIND_RELATION;
         e->created_stmt = 0;
         e->created_xact = 0;
+        e->id = 0;
+        e->definition = nullptr;
         e->name = nullptr;
     }
     return e;
@@ -74,6 +77,18 @@ RelRef missing_ref(const char *nsp, const char *rel)
     RelRef r = {RelState::missing, InvalidOid, '\0', nullptr, nullptr};
     r.name = nsp ? quote_qualified_identifier(nsp, rel) : pstrdup(quote_identifier(rel));
     return r;
+}
+
+struct IdEntry {
+    int id;
+    ScriptRel *rel;
+};
+
+void index_id(ScriptState *state, ScriptRel *e)
+{
+    bool found;
+    IdEntry *x = static_cast<IdEntry *>(hash_search(state->by_id, &e->id, HASH_ENTER, &found));
+    x->rel = e;
 }
 
 struct RelInfo {
@@ -174,6 +189,10 @@ void record_created(ScriptState *state, Statement *st, const RangeVar *rv, char 
     e->relkind = relkind;
     e->created_stmt = st->number;
     e->created_xact = state->xact;
+    e->id = ++state->next_id;
+    e->definition = st->stmt;
+    e->name = nullptr;
+    index_id(state, e);
     MemoryContextSwitchTo(old);
 }
 
@@ -210,6 +229,10 @@ void record_moved(ScriptState *state, const RelRef &ref, const char *nsp, const 
         e->relkind = moved.relkind;
         e->created_stmt = moved.created_stmt;
         e->created_xact = moved.created_xact;
+        e->id = moved.id;
+        e->definition = moved.definition;
+        e->name = nullptr;
+        index_id(state, e);
     } else {
         e->existing = ref.relid;
     }
@@ -407,6 +430,12 @@ ScriptState *script_state_create(List *raw_stmts)
     ictl.entrysize = sizeof(RelInfo);
     ictl.hcxt = keep_context();
     state->relinfo = hash_create("migrate_guard review relation names", 256, &ictl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    HASHCTL bctl;
+    memset(&bctl, 0, sizeof bctl);
+    bctl.keysize = sizeof(int);
+    bctl.entrysize = sizeof(IdEntry);
+    bctl.hcxt = keep_context();
+    state->by_id = hash_create("migrate_guard review created relations", 256, &bctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     state->path = current_path();
     collect_planned_indexes(state, raw_stmts);
     timeouts_init(state);
@@ -521,9 +550,42 @@ bool planned_index_leads_with(const ScriptState *state, const RelRef &table, con
     return false;
 }
 
+void replay_effects(ScriptState *state, Statement *st);
+
+ScriptRel *created_relation(ScriptState *state, int id)
+{
+    if (id == 0)
+        return nullptr;
+    IdEntry *x = static_cast<IdEntry *>(hash_search(state->by_id, &id, HASH_FIND, nullptr));
+    ScriptRel *e = x ? x->rel : nullptr;
+    if (e == nullptr || e->dropped || e->id != id || OidIsValid(e->existing))
+        return nullptr;
+    if (e->name == nullptr)
+        e->name = MemoryContextStrdup(keep_context(), quote_qualified_identifier(e->key.nsp, e->key.rel));
+    return e;
+}
+
+bool created_in_current_xact(const ScriptState *state, const ScriptRel *e)
+{
+    return e->created_xact == state->xact;
+}
+
 void replay_statement(ScriptState *state, Statement *st)
 {
     state->memo_count = 0;
+    Node *stmt = st->stmt;
+    /* links are made once the objects they join exist, and undone while their names still resolve */
+    bool links_after = IsA(stmt, CreateStmt) || IsA(stmt, CreateSeqStmt);
+    if (!links_after)
+        replay_hangs(state, st);
+    replay_effects(state, st);
+    state->memo_count = 0;
+    if (links_after)
+        replay_hangs(state, st);
+}
+
+void replay_effects(ScriptState *state, Statement *st)
+{
     Node *stmt = st->stmt;
     switch (nodeTag(stmt)) {
     case T_CreateStmt: {
@@ -576,9 +638,17 @@ void replay_statement(ScriptState *state, Statement *st)
     }
     case T_DropStmt: {
         DropStmt *ds = castNode(DropStmt, stmt);
+        ListCell *lc;
+        if (ds->removeType == OBJECT_TYPE) {
+            /* a composite type is a relation too */
+            foreach (lc, ds->objects) {
+                RelRef ref = resolve_name_list(state, castNode(TypeName, lfirst(lc))->names);
+                if (ref.relkind == RELKIND_COMPOSITE_TYPE)
+                    record_dropped(state, ref);
+            }
+        }
         if (!is_relation_type(ds->removeType))
             break;
-        ListCell *lc;
         foreach (lc, ds->objects)
             record_dropped(state, resolve_name_list(state, castNode(List, lfirst(lc))));
         break;
@@ -597,6 +667,9 @@ void replay_statement(ScriptState *state, Statement *st)
         record_moved(state, resolve_relation(state, as->relation), as->newschema, as->relation->relname);
         break;
     }
+    case T_CompositeTypeStmt:
+        record_created(state, st, castNode(CompositeTypeStmt, stmt)->typevar, RELKIND_COMPOSITE_TYPE, false);
+        break;
     case T_CreateSchemaStmt:
         replay_schema(state, st, castNode(CreateSchemaStmt, stmt));
         break;
@@ -627,11 +700,21 @@ void replay_statement(ScriptState *state, Statement *st)
                 }
             }
             break;
+        case TRANS_STMT_SAVEPOINT:
+        case TRANS_STMT_RELEASE:
+        case TRANS_STMT_ROLLBACK_TO:
+            timeouts_savepoint(state, ts->kind, ts->savepoint_name);
+            break;
         default:
             break;
         }
         break;
     }
+    case T_DiscardStmt:
+        /* inside a block PostgreSQL refuses DISCARD ALL */
+        if (castNode(DiscardStmt, stmt)->target == DISCARD_ALL && !state->in_block)
+            timeouts_reset_all(state);
+        break;
     case T_VariableSetStmt:
         replay_set(state, castNode(VariableSetStmt, stmt), st);
         break;

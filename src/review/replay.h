@@ -30,6 +30,8 @@ struct ScriptRel {
     char relkind;      /* of a created relation */
     int created_stmt;  /* statement_no that created it */
     int created_xact;  /* the script transaction that created it */
+    int id;            /* of a created relation: its identity across renames and moves (hangs.h) */
+    Node *definition;  /* of a created relation: the statement that created it (CreateStmt, ...) */
     char *name;        /* schema-qualified, quoted (made once) */
 };
 
@@ -81,6 +83,18 @@ struct Prepared {
     Node *query;       /* raw statement */
 };
 
+/* An object the script creates that is not a relation (hangs.h): a type, function, policy, ... */
+struct ScriptObject {
+    ObjectType type;   /* OBJECT_TYPE, OBJECT_DOMAIN, OBJECT_FUNCTION, OBJECT_POLICY, OBJECT_TRIGGER, ... */
+    char *schema;      /* as written (NULL: unqualified, or no schema of its own) */
+    char *name;
+    RelRef table;      /* policies and triggers: their table */
+    int id;
+    int created_stmt;
+    int created_xact;
+    bool dropped;
+};
+
 struct ScriptState {
     const char *sql;       /* the script (meta-commands blanked): parse locations point into it */
     HTAB *rels;            /* "schema\x1fname" -> ScriptRel */
@@ -96,10 +110,15 @@ struct ScriptState {
     Timeouts local;        /* SET LOCAL values inside the block; ms < 0: none */
     Timeouts at_begin;     /* session values at BEGIN (ROLLBACK restores them) */
     Timeouts reset;        /* what RESET gives */
+    List *savepoints;      /* SavepointTimeouts *, innermost first (ROLLBACK TO restores them) */
     List *added_columns;   /* AddedColumn * */
     List *checks;          /* ScriptCheck * */
     List *planned_indexes; /* PlannedIndex * */
     List *prepared;        /* Prepared * */
+    int next_id;           /* identities of created objects (ScriptRel.id, ScriptObject.id) */
+    HTAB *by_id;           /* ScriptRel.id -> the entry under its current name */
+    List *objects;         /* ScriptObject *: non-relation objects the script creates */
+    List *hangs;           /* Hang * (hangs.h): existing objects the script hangs under the ones it creates */
     /* resolutions of the statement being judged (the state does not change meanwhile) */
     int memo_count;
     const RangeVar *memo_keys[16];
@@ -113,6 +132,11 @@ RelRef resolve_relation(ScriptState *state, const RangeVar *rv);
 RelRef resolve_name_list(ScriptState *state, List *names);
 /* The schema-qualified name a CREATE of rv gives its relation. */
 char *new_relation_name(ScriptState *state, const RangeVar *rv);
+
+/* The created relation with this identity, under its current name (nullptr: dropped). */
+ScriptRel *created_relation(ScriptState *state, int id);
+/* Is the created relation new for the guard (created in the current transaction of the script)? */
+bool created_in_current_xact(const ScriptState *state, const ScriptRel *e);
 
 /* Applies the statement's effects to the state (after it was judged). */
 void replay_statement(ScriptState *state, Statement *st);
@@ -132,6 +156,10 @@ void replay_set(ScriptState *state, VariableSetStmt *set, const Statement *st);
 void replay_set_config_calls(ScriptState *state, Node *select, const Statement *st);
 void timeouts_begin(ScriptState *state);
 void timeouts_end(ScriptState *state, bool commit);
+/* SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO SAVEPOINT inside the block (kind: TRANS_STMT_...). */
+void timeouts_savepoint(ScriptState *state, TransactionStmtKind kind, const char *name);
+/* RESET ALL, DISCARD ALL: every setting back to the session's default. */
+void timeouts_reset_all(ScriptState *state);
 /* The limit on waiting for a lock right now: lock_timeout, else statement_timeout (ms = 0: none). */
 const Timeout *lock_wait_limit(const ScriptState *state, const char **setting);
 

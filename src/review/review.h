@@ -66,6 +66,15 @@ T *copy_node(const T *node)
     return static_cast<T *>(copyObjectImpl(node));
 }
 
+/*
+ * The longest the review waits for a lock, in ms (lock_timeout, pinned for
+ * the whole call and restored after it; lower when the caller's is): it never
+ * queues behind another session's lock, nor makes later queries queue behind
+ * its own request.  What it could not read in time is reported, not waited for.
+ */
+constexpr int kLockWaitMs = 50;
+int review_lock_wait_ms();
+
 /* "public.orders" (always schema-qualified, quoted where needed). */
 char *qualified_name(Oid relid);
 

@@ -8,6 +8,9 @@
 extern "C" {
 #include "access/relation.h"
 #include "catalog/heap.h"
+#include "catalog/pg_inherits.h"
+#include "commands/defrem.h"
+#include "utils/rel.h"
 #include "catalog/pg_proc.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
@@ -150,14 +153,30 @@ RewriteDecision add_column_rewrite(Oid relid, ColumnDef *col)
                                                                   TypeNameToString(col->typeName))));
     }
     char *text = deparse_expression(cooked, NIL, false, false);
+    /* AddRelationNewConstraints() stores no default that is a NULL constant: the column has none */
+    if (IsA(cooked, Const) && castNode(Const, cooked)->constisnull) {
+        RewriteDecision d = decision(Rewrite::no,
+                                     psprintf("its default %s is no default (PostgreSQL does not store a NULL "
+                                              "constant): existing rows read the column as NULL",
+                                              text),
+                                     text);
+        d.null_default = true;
+        return d;
+    }
     if (contain_volatile_functions(cooked))
         return decision(Rewrite::yes, psprintf("the default %s is volatile: every existing row gets its own value", text),
                         text);
-    return decision(Rewrite::no,
-                    psprintf("the default %s is not volatile: PostgreSQL evaluates it once and keeps it in the "
-                             "catalog, existing rows are not written",
-                             text),
-                    text);
+    RewriteDecision d = decision(Rewrite::no,
+                                 psprintf("the default %s is not volatile: PostgreSQL evaluates it once and keeps it "
+                                          "in the catalog, existing rows are not written",
+                                          text),
+                                 text);
+    /* the value existing rows get: folded (never a volatile function, nor code defined in the database) */
+    if (only_builtin_functions(cooked)) {
+        Node *value = eval_const_expressions(nullptr, copy_node(cooked));
+        d.null_default = IsA(value, Const) && castNode(Const, value)->constisnull;
+    }
+    return d;
 }
 
 RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptState *state)
@@ -256,6 +275,112 @@ RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptS
     if (err != nullptr)
         return decision(Rewrite::unknown, psprintf("the new type could not be resolved (%s)", error_text(err)));
     return decision(result, why ? why : pstrdup("the conversion could not be judged"), newtype);
+}
+
+namespace {
+
+bool uses_column(HeapTuple tup, int anum, AttrNumber attnum)
+{
+    bool isnull;
+    Datum d = SysCacheGetAttr(INDEXRELID, tup, anum, &isnull);
+    if (isnull)
+        return false;
+    Bitmapset *attrs = nullptr;
+    pull_varattnos(static_cast<Node *>(stringToNode(TextDatumGetCString(d))), 1, &attrs);
+    return bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, attrs) ||
+           bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs); /* whole row */
+}
+
+char *collation_text(Oid coll)
+{
+    return pstrdup(OidIsValid(coll) ? quote_identifier(get_collation_name(coll)) : "none");
+}
+
+/* Why PostgreSQL builds index indexid of a table whose column attnum changes as given; nullptr: it keeps it. */
+char *rebuild_reason(Oid indexid, AttrNumber attnum, Oid oldtype, Oid oldcoll, Oid newtype, Oid newcoll)
+{
+    HeapTuple tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+    if (!HeapTupleIsValid(tup))
+        return nullptr;
+    Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(tup));
+    char *why = nullptr;
+    if (uses_column(tup, Anum_pg_index_indexprs, attnum) || uses_column(tup, Anum_pg_index_indpred, attnum)) {
+        why = pstrdup("an index whose expressions or predicate use the column is always built again");
+    } else {
+        bool isnull;
+        oidvector *classes =
+            reinterpret_cast<oidvector *>(DatumGetPointer(SysCacheGetAttr(INDEXRELID, tup, Anum_pg_index_indclass, &isnull)));
+        oidvector *colls = reinterpret_cast<oidvector *>(
+            DatumGetPointer(SysCacheGetAttr(INDEXRELID, tup, Anum_pg_index_indcollation, &isnull)));
+        HeapTuple reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(indexid));
+        Oid am = HeapTupleIsValid(reltup) ? reinterpret_cast<Form_pg_class>(GETSTRUCT(reltup))->relam : InvalidOid;
+        if (HeapTupleIsValid(reltup))
+            ReleaseSysCache(reltup);
+        for (int i = 0; i < ix->indnkeyatts && why == nullptr; i++) {
+            if (ix->indkey.values[i] != attnum)
+                continue;
+            /* the definition PostgreSQL re-parses names the collation / operator class only when not the default */
+            Oid coll = colls->values[i];
+            Oid new_coll = coll == oldcoll ? newcoll : coll;
+            Oid opclass = classes->values[i];
+            Oid new_opclass = opclass == GetDefaultOpClass(oldtype, am) ? GetDefaultOpClass(newtype, am) : opclass;
+            if (new_coll != coll)
+                why = psprintf("its collation on the column changes from %s to %s", collation_text(coll),
+                               collation_text(new_coll));
+            else if (new_opclass != opclass)
+                why = pstrdup("its operator class on the column changes");
+            else if (IsPolymorphicType(get_opclass_input_type(opclass)) && oldtype != newtype)
+                why = pstrdup("its operator class is polymorphic and the column's type changes");
+        }
+    }
+    ReleaseSysCache(tup);
+    return why;
+}
+
+} // namespace
+
+List *type_change_rebuilt_indexes(Oid relid, AlterTableCmd *cmd)
+{
+    ColumnDef *def = castNode(ColumnDef, cmd->def);
+    List *rebuilt = NIL;
+    ErrorData *err = attempt([&] {
+        Oid newtype;
+        int32 newtypmod;
+        typenameTypeIdAndMod(nullptr, def->typeName, &newtype, &newtypmod);
+        Oid newcoll = GetColumnDefCollation(nullptr, def, newtype);
+        List *tables = find_all_inheritors(relid, NoLock, nullptr);
+        ListCell *tc;
+        foreach (tc, tables) {
+            Oid table = lfirst_oid(tc);
+            HeapTuple att = SearchSysCacheAttName(table, cmd->name);
+            if (!HeapTupleIsValid(att))
+                continue;
+            Form_pg_attribute a = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(att));
+            AttrNumber attnum = a->attnum;
+            Oid oldtype = a->atttypid, oldcoll = a->attcollation;
+            ReleaseSysCache(att);
+            /* the index list without waiting: a table another session keeps readers out of is skipped */
+            if (!ConditionalLockRelationOid(table, AccessShareLock))
+                continue;
+            Relation rel = try_relation_open(table, NoLock);
+            if (rel == nullptr)
+                continue;
+            List *indexes = RelationGetIndexList(rel);
+            relation_close(rel, NoLock);
+            ListCell *ic;
+            foreach (ic, indexes) {
+                Oid indexid = lfirst_oid(ic);
+                if (get_rel_relkind(indexid) != RELKIND_INDEX)
+                    continue; /* a partitioned index has no storage: its partitions' indexes are listed */
+                if (char *why = rebuild_reason(indexid, attnum, oldtype, oldcoll, newtype, newcoll)) {
+                    RebuiltIndex *r = static_cast<RebuiltIndex *>(palloc(sizeof(RebuiltIndex)));
+                    *r = RebuiltIndex{indexid, why};
+                    rebuilt = lappend(rebuilt, r);
+                }
+            }
+        }
+    });
+    return err != nullptr ? NIL : rebuilt;
 }
 
 } // namespace mg::review

@@ -29,10 +29,24 @@ struct RewriteDecision {
     Rewrite rewrite;
     char *why;      /* the reason, for the message */
     char *detail;   /* e.g. the default as PostgreSQL deparses it; may be NULL */
+    bool null_default; /* ADD COLUMN: the default is NULL (PostgreSQL stores none, or it folds to NULL) */
 };
 
 RewriteDecision add_column_rewrite(Oid relid, ColumnDef *col);
 RewriteDecision type_change_rewrite(Oid relid, AlterTableCmd *cmd, const ScriptState *state);
+
+/*
+ * ALTER COLUMN ... TYPE that does not rewrite the table: the existing indexes
+ * PostgreSQL builds again all the same (TryReuseIndex() /
+ * CheckIndexCompatible(): an index whose operator class or collation on the
+ * column changes, or whose expressions or predicate use it), each with why;
+ * the table's and those of the children ALTER TABLE recurses to.  NIL: none.
+ */
+struct RebuiltIndex {
+    Oid indexid;
+    char *why;
+};
+List *type_change_rebuilt_indexes(Oid relid, AlterTableCmd *cmd);
 
 /* A CHECK expression transformed against the table in pstate, as CHECK constraints are cooked. */
 Node *cook_check_expression(ParseState *pstate, Node *raw);

@@ -16,6 +16,10 @@
  *   rules_timeout.cpp      missing_lock_timeout
  *   rules_volume.cpp       mass_delete, mass_update (the guard by volume,
  *                          from the planner's estimate)
+ *   rules_storage.cpp      table_rewrite of SET TABLESPACE (ALL IN
+ *                          TABLESPACE too) and SET ACCESS METHOD
+ *   rules_reach.cpp        the guard's rules on objects the script creates,
+ *                          by the existing objects they reach (hangs.h)
  */
 #pragma once
 
@@ -46,13 +50,30 @@ char *why_ok(const Target &t);
 
 /* table_rewrite: `what` rewrites table t under lock (ok when t is trivial). */
 void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why,
-                    const char *hint);
+                    const char *hint, const char *verb = "rewrites", const char *until = "every row is written again");
 
 /* unknown_object: the statement names a relation that neither exists nor is created earlier. */
 void report_missing(Statement *st, const Target &t, bool missing_ok);
 
+/*
+ * The guard's matches, judged by decide() under the current settings
+ * (rules_guard.cpp): blocked when the guard would refuse.  route: how the
+ * statement reaches the object when it does not name it (nullptr: it does).
+ */
+void report_guard(Statement *st, List *matches, const char *route = nullptr);
+/* DML: does the statement change rows (a writable CTE counts)?  Its target, WHERE clause (has_where: it has one). */
+bool is_dml(const Node *stmt);
+/* The DML the statement runs: itself, EXPLAIN ANALYZE's statement, a prepared one it EXECUTEs (nullptr: none). */
+Node *statement_dml(const Statement *st, ScriptState *state);
+const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where);
+/* Parse analysis and rewrite of a DML statement (the queries the planner gets); the guard's classifier on them. */
+List *analyze_dml(Node *stmt, const Statement *st);
+List *classify_dml(List *queries);
+
 /* Rule families (each judges one statement; relations it locks are noted on st). */
 void review_guard(Statement *st, ScriptState *state, const char *sql);
+/* Statements on objects the script creates, by the existing objects they reach (hangs.h). */
+void review_reach(Statement *st, ScriptState *state);
 void review_index(Statement *st, ScriptState *state);
 void review_table(Statement *st, ScriptState *state);
 void review_locks(Statement *st, ScriptState *state);
@@ -63,6 +84,10 @@ void review_timeout(Statement *st, ScriptState *state);
  * analysis locked the tables): nothing when migrate_guard.max_rows_changed is 0.
  */
 void review_volume(Statement *st, List *queries);
+/* Moves and rewrites of a relation's files (rules_storage.cpp): ALL IN TABLESPACE, and the sub-commands. */
+void review_storage(Statement *st, ScriptState *state);
+void review_set_tablespace(Statement *st, ScriptState *state, const Target &t, const char *tablespace);
+void review_set_access_method(Statement *st, const Target &t, const char *access_method);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

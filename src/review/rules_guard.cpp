@@ -68,21 +68,27 @@ void report_unevaluated(Statement *st, const Match *m, const RuleInfo &ri, const
                          admin_role_name()));
 }
 
-void report(Statement *st, List *matches)
+} // namespace
+
+void report_guard(Statement *st, List *matches, const char *route)
 {
     ListCell *lc;
     foreach (lc, matches) {
         Match *m = static_cast<Match *>(lfirst(lc));
         const RuleInfo &ri = rule_info(m->rule);
         Decision d = decide(list_make1(m));
+        /* an object reached through what the script hangs under one it creates: say how */
+        const char *object = route ? psprintf("%s (%s)", m->object, route) : m->object;
         if (m->unevaluated != nullptr && d.outcome != Outcome::none) {
-            report_unevaluated(st, m, ri, d);
+            Match shown = *m;
+            shown.object = const_cast<char *>(object);
+            report_unevaluated(st, &shown, ri, d);
             continue;
         }
         switch (d.outcome) {
         case Outcome::refused:
             add_finding(st, ri.name.data(), Severity::blocked,
-                        psprintf("the guard refuses it: %s on %s. %s", ri.name.data(), m->object, ri.danger),
+                        psprintf("the guard refuses it: %s on %s. %s", ri.name.data(), object, ri.danger),
                         d.reason_missing
                             ? psprintf("migrate_guard.require_reason is on: a member of role \"%s\" runs it after "
                                        "SET LOCAL migrate_guard.allow_destructive = on and SET LOCAL "
@@ -96,18 +102,18 @@ void report(Statement *st, List *matches)
             add_finding(st, ri.name.data(), Severity::danger,
                         psprintf("%s on %s: the guard lets it run only because migrate_guard.allow_destructive is "
                                  "in force in this session. %s",
-                                 ri.name.data(), m->object, ri.danger),
+                                 ri.name.data(), object, ri.danger),
                         "Make sure this is intended: the flag is per session and per transaction (SET LOCAL).");
             break;
         case Outcome::warned:
             add_finding(st, ri.name.data(), Severity::danger,
                         psprintf("%s on %s: migrate_guard.mode = warn, so the guard lets it run with a WARNING. %s",
-                                 ri.name.data(), m->object, ri.danger),
+                                 ri.name.data(), object, ri.danger),
                         "Make sure this is intended.");
             break;
         default:
             add_finding(st, ri.name.data(), Severity::warn,
-                        psprintf("%s on %s: %s (the guard lets it run: %s)", ri.name.data(), m->object, ri.danger,
+                        psprintf("%s on %s: %s (the guard lets it run: %s)", ri.name.data(), object, ri.danger,
                                  mode() == Mode::off ? "migrate_guard.mode = off"
                                                      : "the rule is not in migrate_guard.blocked_rules"),
                         review_hint(m->rule));
@@ -198,6 +204,8 @@ List *classify_dml(List *queries)
     return matches;
 }
 
+namespace {
+
 void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
 {
     /* a table of the script's own, or none at all: nothing the catalog can analyse */
@@ -222,7 +230,7 @@ void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
         review_volume(st, queries); /* while parse analysis holds its locks */
     });
     if (classified) {
-        report(st, matches);
+        report_guard(st, matches);
         if (err != nullptr)
             add_finding(st, "not_reviewed", Severity::warn,
                         psprintf("the review could not estimate the rows it changes: %s", err->message));
@@ -248,7 +256,7 @@ void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
     if (!has_where && (IsA(stmt, UpdateStmt) || IsA(stmt, DeleteStmt))) {
         /* no WHERE clause at all: what the guard's rule says, whatever the columns */
         if (!relation_is_exempt(ref.relid))
-            report(st, add_match(NIL, IsA(stmt, UpdateStmt) ? Rule::update_without_where : Rule::delete_without_where,
+            report_guard(st, add_match(NIL, IsA(stmt, UpdateStmt) ? Rule::update_without_where : Rule::delete_without_where,
                                  relation_identity(ref.relid), ref.relid));
         return;
     }
@@ -283,20 +291,26 @@ Node *prepared_query(ScriptState *state, const char *name)
 
 } // namespace
 
-void review_guard(Statement *st, ScriptState *state, const char *sql)
+Node *statement_dml(const Statement *st, ScriptState *state)
 {
     Node *stmt = st->stmt;
-    if (utility_may_match(stmt)) {
-        report(st, classify_utility(stmt, false, AccessShareLock));
-        return;
-    }
     /* statements that run DML: EXPLAIN ANALYZE, EXECUTE of a statement the script prepared */
     if (IsA(stmt, ExplainStmt) && explain_analyzes(castNode(ExplainStmt, stmt)))
         stmt = castNode(ExplainStmt, stmt)->query;
     else if (IsA(stmt, ExecuteStmt))
         stmt = prepared_query(state, castNode(ExecuteStmt, stmt)->name);
-    if (stmt != nullptr && is_dml(stmt))
-        review_dml(st, state, stmt, sql);
+    return stmt != nullptr && is_dml(stmt) ? stmt : nullptr;
+}
+
+void review_guard(Statement *st, ScriptState *state, const char *sql)
+{
+    Node *stmt = st->stmt;
+    if (utility_may_match(stmt)) {
+        report_guard(st, classify_utility(stmt, false, AccessShareLock));
+        return;
+    }
+    if (Node *dml = statement_dml(st, state))
+        review_dml(st, state, dml, sql);
 }
 
 } // namespace mg::review

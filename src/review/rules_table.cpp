@@ -5,10 +5,14 @@
  *                             of an existing, non-empty table under its lock:
  *                             ADD COLUMN with a volatile default / identity /
  *                             stored generated / constrained domain, ALTER
- *                             COLUMN TYPE that is not binary-coercible, SET
- *                             LOGGED / UNLOGGED, SET ACCESS METHOD, SET
- *                             TABLESPACE (rewrite.h decides, as PostgreSQL does)
- *   not_null_without_default  ADD COLUMN ... NOT NULL without a default fails on
+ *                             COLUMN TYPE that is not binary-coercible (or
+ *                             that rebuilds an index: a new collation or
+ *                             operator class on the column), SET
+ *                             LOGGED / UNLOGGED (rewrite.h decides, as
+ *                             PostgreSQL does); SET ACCESS METHOD and SET
+ *                             TABLESPACE in rules_storage.cpp
+ *   not_null_without_default  ADD COLUMN ... NOT NULL without a default (or with
+ *                             one that is NULL: PostgreSQL stores none) fails on
  *                             a non-empty table
  * and hands constraints to rules_constraints.cpp.  The lock is
  * AlterTableGetLockLevel() of all sub-commands, on the table; a foreign key
@@ -51,8 +55,10 @@ void review_add_column(const ConstraintSite &site, ColumnDef *col)
 {
     const Target &t = site.table;
     const char *what = psprintf("ADD COLUMN %s", quote_identifier(col->colname));
+    bool null_default = false;
     if (target_exists(t)) {
         RewriteDecision d = add_column_rewrite(t.ref.relid, col);
+        null_default = d.null_default;
         if (d.rewrite == Rewrite::yes)
             rewrite_finding(site, what, d.why,
                             psprintf("Add the column without a volatile default (ALTER TABLE %s ADD COLUMN %s %s), "
@@ -68,15 +74,18 @@ void review_add_column(const ConstraintSite &site, ColumnDef *col)
                         psprintf("the review could not tell whether %s rewrites %s: %s", what, target_text(t), d.why),
                         "Make sure the default is not volatile (a volatile default rewrites the table).");
     }
-    if (column_not_null(col) && !column_gets_values(col) && (target_exists(t) || target_is_new(t))) {
+    if (column_not_null(col) && (!column_gets_values(col) || null_default) &&
+        (target_exists(t) || target_is_new(t))) {
+        /* a NULL default is no default: PostgreSQL stores none */
+        const char *without = null_default ? "NOT NULL with a default that is NULL" : "NOT NULL without a default";
         if (target_is_trivial(t))
             add_finding(site.st, "not_null_without_default", Severity::ok,
-                        psprintf("%s NOT NULL without a default works only because %s", what,
+                        psprintf("%s %s works only because %s", what, without,
                                  target_is_new(t) ? psprintf("%s is created earlier in this script", t.ref.name)
                                                   : psprintf("%s is empty", t.ref.name)));
         else
             add_finding(site.st, "not_null_without_default", Severity::danger,
-                        psprintf("%s NOT NULL without a default fails on %s: every existing row would hold NULL", what,
+                        psprintf("%s %s fails on %s: every existing row would hold NULL", what, without,
                                  target_text(t)),
                         psprintf("Give it a non-volatile default (ALTER TABLE %s ADD COLUMN %s %s NOT NULL DEFAULT "
                                  "...: stored once, no rewrite), or add it nullable, backfill it, then SET NOT NULL "
@@ -117,14 +126,33 @@ void review_type_change(const ConstraintSite &site, AlterTableCmd *cmd, ScriptSt
     RewriteDecision d = type_change_rewrite(t.ref.relid, cmd, state);
     const char *what = psprintf("ALTER COLUMN %s TYPE %s", quote_identifier(cmd->name),
                                 d.detail ? d.detail : TypeNameToString(castNode(ColumnDef, cmd->def)->typeName));
+    if (CollateClause *cc = castNode(ColumnDef, cmd->def)->collClause)
+        what = psprintf("%s COLLATE %s", what, NameListToQuotedString(cc->collname));
     switch (d.rewrite) {
     case Rewrite::yes:
         rewrite_finding(site, what, d.why, kExpandContract);
         break;
-    case Rewrite::no:
-        add_finding(site.st, "table_rewrite", Severity::ok,
-                    psprintf("%s does not rewrite %s: %s", what, target_text(t), d.why));
+    case Rewrite::no: {
+        List *rebuilt = type_change_rebuilt_indexes(t.ref.relid, cmd);
+        if (rebuilt == NIL) {
+            add_finding(site.st, "table_rewrite", Severity::ok,
+                        psprintf("%s does not rewrite %s: %s", what, target_text(t), d.why));
+            break;
+        }
+        StringInfoData which;
+        initStringInfo(&which);
+        ListCell *lc;
+        foreach (lc, rebuilt) {
+            const RebuiltIndex *r = static_cast<const RebuiltIndex *>(lfirst(lc));
+            appendStringInfo(&which, "%s%s (%s)", which.len ? ", " : "", qualified_name(r->indexid), r->why);
+        }
+        report_rewrite(site.st, t, site.table_lock, what,
+                       psprintf("no row is written again, but PostgreSQL builds %s again: %s",
+                                list_length(rebuilt) == 1 ? "an index" : psprintf("%d indexes", list_length(rebuilt)),
+                                which.data),
+                       kExpandContract, "rebuilds indexes of", "every index is built again");
         break;
+    }
     case Rewrite::unknown:
         add_finding(site.st, "table_rewrite", Severity::warn,
                     psprintf("the review could not tell whether %s rewrites %s: %s", what, target_text(t), d.why),
@@ -195,9 +223,7 @@ void review_alter_table(Statement *st, ScriptState *state, AlterTableStmt *at)
             break;
 #if MG_HAVE_SET_ACCESS_METHOD
         case AT_SetAccessMethod:
-            if (target_exists(t))
-                rewrite_finding(site, "SET ACCESS METHOD", "every row is written into the new access method",
-                                "There is no online form: run it in a maintenance window.");
+            review_set_access_method(st, t, cmd->name);
             break;
 #endif
 #if MG_HAVE_SET_EXPRESSION
@@ -208,9 +234,7 @@ void review_alter_table(Statement *st, ScriptState *state, AlterTableStmt *at)
             break;
 #endif
         case AT_SetTableSpace:
-            if (target_exists(t) && t.ref.relkind != RELKIND_PARTITIONED_TABLE)
-                rewrite_finding(site, "SET TABLESPACE", "every file of the table is copied",
-                                "Move it with pg_repack, or in a maintenance window.");
+            review_set_tablespace(st, state, t, cmd->name);
             break;
         case AT_AttachPartition:
             if (at->objtype == OBJECT_TABLE)
@@ -267,16 +291,17 @@ void review_create_table(Statement *st, ScriptState *state, CreateStmt *cs)
 
 } // namespace
 
-void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why, const char *hint)
+void report_rewrite(Statement *st, const Target &t, LOCKMODE lock, const char *what, const char *why, const char *hint,
+                    const char *verb, const char *until)
 {
     st->rewrites = st->rewrites || target_exists(t);
     if (target_is_trivial(t))
-        add_finding(st, "table_rewrite", Severity::ok, psprintf("%s rewrites %s (%s); %s", what, target_text(t), why, why_ok(t)));
+        add_finding(st, "table_rewrite", Severity::ok,
+                    psprintf("%s %s %s (%s); %s", what, verb, target_text(t), why, why_ok(t)));
     else
         add_finding(st, "table_rewrite", Severity::danger,
-                    psprintf("%s rewrites %s under %s (%s): %s waits until every row is written again, for a "
-                             "time that grows with the table",
-                             what, target_text(t), a_lock(lock), why, who_waits(lock)),
+                    psprintf("%s %s %s under %s (%s): %s waits until %s, for a time that grows with the table", what,
+                             verb, target_text(t), a_lock(lock), why, who_waits(lock), until),
                     hint);
 }
 

@@ -15,6 +15,13 @@ extern "C" {
 namespace mg::review {
 namespace {
 
+/* The settings in force when a savepoint was set (ROLLBACK TO brings them back). */
+struct SavepointTimeouts {
+    char *name;
+    Timeouts session;
+    Timeouts local;
+};
+
 const char *describe_source(const char *source)
 {
     if (strcmp(source, "configuration file") == 0)
@@ -157,11 +164,7 @@ void timeouts_init(ScriptState *state)
 void replay_set(ScriptState *state, VariableSetStmt *set, const Statement *st)
 {
     if (set->kind == VAR_RESET_ALL) {
-        MemoryContext old = MemoryContextSwitchTo(keep_context());
-        state->session = state->reset;
-        state->local.lock.ms = -1;
-        state->local.statement.ms = -1;
-        MemoryContextSwitchTo(old);
+        timeouts_reset_all(state);
         return;
     }
     if (set->name == nullptr)
@@ -230,8 +233,51 @@ void timeouts_begin(ScriptState *state)
     state->local.statement.ms = -1;
 }
 
+void timeouts_reset_all(ScriptState *state)
+{
+    state->session = state->reset;
+    state->local.lock.ms = -1;
+    state->local.statement.ms = -1;
+}
+
+void timeouts_savepoint(ScriptState *state, TransactionStmtKind kind, const char *name)
+{
+    if (!state->in_block || name == nullptr)
+        return;
+    if (kind == TRANS_STMT_SAVEPOINT) {
+        MemoryContext old = MemoryContextSwitchTo(keep_context());
+        SavepointTimeouts *sp = static_cast<SavepointTimeouts *>(palloc(sizeof(SavepointTimeouts)));
+        *sp = SavepointTimeouts{pstrdup(name), state->session, state->local};
+        state->savepoints = lcons(sp, state->savepoints);
+        MemoryContextSwitchTo(old);
+        return;
+    }
+    /* the innermost savepoint of that name; those set after it end (ROLLBACK TO keeps it, RELEASE ends it too) */
+    int at = 0;
+    ListCell *lc;
+    foreach (lc, state->savepoints) {
+        if (strcmp(static_cast<SavepointTimeouts *>(lfirst(lc))->name, name) == 0)
+            break;
+        at++;
+    }
+    if (at >= list_length(state->savepoints))
+        return; /* no such savepoint: PostgreSQL refuses the statement */
+    const SavepointTimeouts *sp = static_cast<const SavepointTimeouts *>(list_nth(state->savepoints, at));
+    if (kind == TRANS_STMT_ROLLBACK_TO) {
+        state->session = sp->session;
+        state->local = sp->local;
+    } else if (kind == TRANS_STMT_RELEASE) {
+        at++;
+    } else {
+        return;
+    }
+    for (int i = 0; i < at; i++)
+        state->savepoints = list_delete_first(state->savepoints);
+}
+
 void timeouts_end(ScriptState *state, bool commit)
 {
+    state->savepoints = NIL;
     state->local.lock.ms = -1;
     state->local.statement.ms = -1;
     if (!commit)

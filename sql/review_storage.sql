@@ -71,9 +71,12 @@ RESET ROLE;
 SELECT DISTINCT rule, severity FROM migrate_guard.check_migration(
   'ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE review_storage_ts')
  WHERE rule <> 'missing_lock_timeout' ORDER BY 1;
+-- (which of them is refused first depends on the catalog's order: only the SQLSTATE is shown)
+\set VERBOSITY sqlstate
 BEGIN;
 ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE review_storage_ts;
 ROLLBACK;
+\set VERBOSITY default
 
 -- nothing moved
 SELECT count(*) AS in_review_ts FROM pg_class WHERE reltablespace = (SELECT oid FROM pg_tablespace WHERE spcname = 'review_storage_ts');

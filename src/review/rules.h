@@ -13,6 +13,8 @@
  *   rules_locks.cpp        the lock of every other statement (TRUNCATE, DROP,
  *                          RENAME, triggers, policies, VACUUM FULL, CLUSTER,
  *                          REFRESH ...), opaque code (DO, CALL)
+ *   rules_calls.cpp        opaque_code for functions defined in the database
+ *                          that a query or DML calls
  *   rules_timeout.cpp      missing_lock_timeout
  *   rules_volume.cpp       mass_delete, mass_update (the guard by volume,
  *                          from the planner's estimate)
@@ -63,6 +65,15 @@ void review_timeout(Statement *st, ScriptState *state);
  * analysis locked the tables): nothing when migrate_guard.max_rows_changed is 0.
  */
 void review_volume(Statement *st, List *queries);
+/*
+ * opaque_code: a query or DML (top-level SELECT / VALUES, INSERT, UPDATE,
+ * DELETE, MERGE, CREATE TABLE AS, COPY (query), EXPLAIN ANALYZE, EXECUTE)
+ * calls a function that is not built into PostgreSQL, directly, through an
+ * operator, a cast, a column default or a view.
+ */
+void review_calls(Statement *st, ScriptState *state);
+/* Parse analysis (no post-parse hooks) and rewrite of a raw DML or query: the queries the planner would get. */
+List *analyze_statement(Node *stmt, const Statement *st);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

@@ -110,6 +110,9 @@ struct ScriptState {
     List *planned_indexes; /* PlannedIndex * */
     List *prepared;        /* Prepared * */
     List *renamed_columns; /* RenamedColumn * */
+    /* parse analysis of the DML of statement analyzed_stmt (rules_guard.cpp), reused by rules_calls.cpp */
+    int analyzed_stmt;
+    List *analyzed_queries;
     /* resolutions of the statement being judged (the state does not change meanwhile) */
     int memo_count;
     const RangeVar *memo_keys[16];

@@ -139,8 +139,12 @@ void review_calls(Statement *st, ScriptState *state)
     char *volatile found = nullptr;
     volatile bool analysed = false;
     ErrorData *err = attempt([&] {
+        /* the guard's rules analysed this DML already (rules_guard.cpp): the same queries */
+        List *queries = state->analyzed_stmt == st->number && state->analyzed_queries != NIL
+                            ? state->analyzed_queries
+                            : analyze_statement(live, st);
         ListCell *lc;
-        foreach (lc, analyze_statement(live, st)) {
+        foreach (lc, queries) {
             Oid f = first_user_function(static_cast<Node *>(lfirst(lc)));
             if (OidIsValid(f) && found == nullptr)
                 found = psprintf("%s, %s", format_procedure_qualified(f),

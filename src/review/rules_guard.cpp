@@ -221,6 +221,8 @@ void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
     Node *live = with_live_names(state, stmt);
     ErrorData *err = attempt([&] {
         List *queries = analyze_statement(live, st);
+        state->analyzed_stmt = st->number;
+        state->analyzed_queries = queries;
         matches = classify_dml(queries);
         classified = true;
         review_volume(st, queries); /* while parse analysis holds its locks */

@@ -53,6 +53,9 @@ bool needs_catalog(Node *stmt)
     case T_PrepareStmt:
     case T_DeallocateStmt:
         return false;
+    case T_SelectStmt:
+        /* a writable CTE, or something that may call a function (`SELECT 1;` cannot) */
+        return query_may_call(stmt);
     default:
         return true;
     }

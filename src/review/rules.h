@@ -72,6 +72,8 @@ void review_volume(Statement *st, List *queries);
  * operator, a cast, a column default or a view.
  */
 void review_calls(Statement *st, ScriptState *state);
+/* Cheap test on a raw SELECT / VALUES: could it call a function at all (`SELECT 1;` cannot)? */
+bool query_may_call(Node *stmt);
 /* Parse analysis (no post-parse hooks) and rewrite of a raw DML or query: the queries the planner would get. */
 List *analyze_statement(Node *stmt, const Statement *st);
 /* statements PostgreSQL refuses inside a transaction block */

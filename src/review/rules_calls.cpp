@@ -127,13 +127,102 @@ void report_call(Statement *st, const char *what)
                 "function's body before deploying).");
 }
 
+/* Anything that may stand for a function: a call, an operator, a cast, a relation (a view, defaults), a sub-query. */
+bool may_call_walker(Node *node, void *context)
+{
+    if (node == nullptr)
+        return false;
+    switch (nodeTag(node)) {
+    case T_FuncCall:
+    case T_A_Expr:
+    case T_TypeCast:
+    case T_RangeVar:
+    case T_RangeFunction:
+    case T_RangeTableFunc:
+    case T_RangeTableSample:
+    case T_SubLink:
+    case T_CollateClause:
+    case T_A_Indirection:
+    case T_MinMaxExpr:
+    case T_XmlExpr:
+    case T_XmlSerialize:
+    case T_NullTest:
+    case T_BooleanTest:
+    case T_RowExpr:
+    case T_A_ArrayExpr:
+    case T_CaseExpr:
+    case T_CoalesceExpr:
+    case T_GroupingFunc:
+    case T_IntoClause:
+    case T_WithClause:
+        return true;
+    default:
+        return raw_expression_tree_walker(node, MG_WALKER(may_call_walker), context);
+    }
+}
+
+} // namespace
+
+bool query_may_call(Node *stmt)
+{
+    return may_call_walker(stmt, nullptr);
+}
+
+namespace {
+
+/* The table a DML writes into (nullptr: not DML). */
+const RangeVar *dml_target(Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_InsertStmt:
+        return castNode(InsertStmt, stmt)->relation;
+    case T_UpdateStmt:
+        return castNode(UpdateStmt, stmt)->relation;
+    case T_DeleteStmt:
+        return castNode(DeleteStmt, stmt)->relation;
+#if MG_HAVE_MERGE
+    case T_MergeStmt:
+        return castNode(MergeStmt, stmt)->relation;
+#endif
+    default:
+        return nullptr;
+    }
+}
+
+bool func_call_walker(Node *node, void *context)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, FuncCall))
+        return true;
+    return raw_expression_tree_walker(node, MG_WALKER(func_call_walker), context);
+}
+
+/* The functions named in the raw statement (a table or function of the script's own: nothing to analyse). */
+char *raw_user_call(Node *query)
+{
+    if (!func_call_walker(query, nullptr))
+        return nullptr; /* no call at all: spare the lookups */
+    RawCall rc = {nullptr};
+    ErrorData *err = attempt([&] { raw_call_walker(query, &rc); });
+    (void) err;
+    return rc.found;
+}
+
 } // namespace
 
 void review_calls(Statement *st, ScriptState *state)
 {
     Node *query = executed_query(st->stmt, state);
-    if (query == nullptr)
+    if (query == nullptr || !query_may_call(query))
         return;
+    /* into a table the script creates (or a missing one): parse analysis would fail, read the names */
+    const RangeVar *target = dml_target(query);
+    if (target != nullptr && resolve_relation(state, target).state != RelState::existing) {
+        if (char *found = raw_user_call(query))
+            report_call(st, found);
+        return;
+    }
     /* parse analysis looks names up in the catalog: the catalog's names of the script's relations */
     Node *live = with_live_names(state, query);
     char *volatile found = nullptr;
@@ -158,10 +247,7 @@ void review_calls(Statement *st, ScriptState *state)
         found = psprintf("code defined in this database as soon as it is prepared (%s)", err->message);
     } else if (!analysed) {
         /* a table or function of the script's own, ...: the functions named in the statement */
-        RawCall rc = {nullptr};
-        ErrorData *raw_err = attempt([&] { raw_call_walker(query, &rc); });
-        (void) raw_err;
-        found = rc.found;
+        found = raw_user_call(query);
     }
     if (found != nullptr)
         report_call(st, found);

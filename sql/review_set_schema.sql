@@ -89,6 +89,18 @@ DROP TABLE s2.archive;
 DELETE FROM s2.archive WHERE id = 1;
 $m$);
 
+-- after a DROP, an unqualified name means the table further down the script's search_path
+CREATE SCHEMA other;
+CREATE TABLE other.events(id int);
+INSERT INTO other.events SELECT g FROM generate_series(1, 10) g;
+CREATE TABLE events(id int);
+SELECT statement_no, command_tag, rule, severity, message
+  FROM migrate_guard.check_migration($m$SET lock_timeout = '5s';
+SET search_path = public, other;
+DROP TABLE public.events;
+DELETE FROM events;
+$m$) WHERE statement_no > 3;
+
 -- the review changed nothing
 SELECT count(*) AS orders_rows, (SELECT count(*) FROM pg_namespace WHERE nspname = 's2') AS s2_schemas FROM orders;
 

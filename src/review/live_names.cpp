@@ -260,6 +260,9 @@ Node *with_live_names(ScriptState *state, Node *stmt)
 {
     if (stmt == nullptr)
         return nullptr;
+    /* nothing renamed or moved, the session's search_path: the catalog reads the names as the review does */
+    if (!state->renamed && state->path == state->session_path)
+        return stmt;
     Renamer r = {state, NIL, false};
     Node *copy = copy_node(stmt);
     rename_statement(&r, copy);

@@ -194,6 +194,7 @@ void record_dropped(ScriptState *state, const RelRef &ref)
                            : enter(state, namespace_name_for_key(get_rel_namespace(ref.relid)), get_rel_name(ref.relid));
         e->existing = ref.relid;
         e->dropped = true;
+        state->renamed = true; /* an unqualified name may now mean a relation further down the path */
         MemoryContextSwitchTo(old);
     }
 }
@@ -220,6 +221,7 @@ void record_moved(ScriptState *state, const RelRef &ref, const char *nsp, const 
         e->created_xact = moved.created_xact;
     } else {
         e->existing = ref.relid;
+        state->renamed = true;
     }
     e->dropped = false;
     MemoryContextSwitchTo(old);
@@ -241,6 +243,7 @@ void record_column_renamed(ScriptState *state, const RelRef &ref, const char *fr
             return;
         }
     }
+    state->renamed = true;
     RenamedColumn *r = static_cast<RenamedColumn *>(palloc(sizeof(RenamedColumn)));
     r->relid = ref.relid;
     r->live = pstrdup(live);
@@ -440,6 +443,7 @@ ScriptState *script_state_create(List *raw_stmts)
     ictl.hcxt = keep_context();
     state->relinfo = hash_create("migrate_guard review relation names", 256, &ictl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     state->path = current_path();
+    state->session_path = state->path;
     collect_planned_indexes(state, raw_stmts);
     timeouts_init(state);
     MemoryContextSwitchTo(old);

@@ -110,6 +110,8 @@ struct ScriptState {
     List *planned_indexes; /* PlannedIndex * */
     List *prepared;        /* Prepared * */
     List *renamed_columns; /* RenamedColumn * */
+    bool renamed;          /* the script renamed, moved or dropped an existing relation, or renamed a column */
+    List *session_path;    /* path at the start (path differs once the script sets search_path) */
     /* parse analysis of the DML of statement analyzed_stmt (rules_guard.cpp), reused by rules_calls.cpp */
     int analyzed_stmt;
     List *analyzed_queries;

@@ -117,6 +117,20 @@ bool raw_call_walker(Node *node, void *context)
     return raw_expression_tree_walker(node, MG_WALKER(raw_call_walker), context);
 }
 
+/* "public.f(integer), a function defined in this database" for the first call in the queries, or nullptr. */
+char *first_call_text(List *queries)
+{
+    ListCell *lc;
+    foreach (lc, queries) {
+        Oid f = first_user_function(static_cast<Node *>(lfirst(lc)));
+        if (OidIsValid(f))
+            return psprintf("%s, %s", format_procedure_qualified(f),
+                            f >= FirstNormalObjectId ? "a function defined in this database"
+                                                     : "a built-in function that does more than compute a value");
+    }
+    return nullptr;
+}
+
 void report_call(Statement *st, const char *what)
 {
     add_finding(st, "opaque_code", Severity::warn,
@@ -223,23 +237,18 @@ void review_calls(Statement *st, ScriptState *state)
             report_call(st, found);
         return;
     }
+    /* the guard's rules analysed this DML already (rules_guard.cpp): the same queries */
+    if (state->analyzed_stmt == st->number && state->analyzed_queries != NIL) {
+        if (char *found = first_call_text(state->analyzed_queries))
+            report_call(st, found);
+        return;
+    }
     /* parse analysis looks names up in the catalog: the catalog's names of the script's relations */
     Node *live = with_live_names(state, query);
     char *volatile found = nullptr;
     volatile bool analysed = false;
     ErrorData *err = attempt([&] {
-        /* the guard's rules analysed this DML already (rules_guard.cpp): the same queries */
-        List *queries = state->analyzed_stmt == st->number && state->analyzed_queries != NIL
-                            ? state->analyzed_queries
-                            : analyze_statement(live, st);
-        ListCell *lc;
-        foreach (lc, queries) {
-            Oid f = first_user_function(static_cast<Node *>(lfirst(lc)));
-            if (OidIsValid(f) && found == nullptr)
-                found = psprintf("%s, %s", format_procedure_qualified(f),
-                                 f >= FirstNormalObjectId ? "a function defined in this database"
-                                                          : "a built-in function that does more than compute a value");
-        }
+        found = first_call_text(analyze_statement(live, st));
         analysed = true;
     });
     if (!analysed && err->sqlerrcode == ERRCODE_MIGRATE_GUARD_USER_CODE) {

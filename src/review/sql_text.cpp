@@ -188,9 +188,8 @@ int skip_copy_data(char *sql, int len, int stmt_start, int end, int from, int *d
             pg_strcasecmp(strVal(opt->arg), "binary") == 0)
             binary = true;
     }
-    int resume = skip_data_lines(sql, len, stmt_start, from, binary, data_from, copy_data);
-    /* the rest of the statement's own line is SQL psql reads after the data */
-    (void) resume;
+    skip_data_lines(sql, len, stmt_start, from, binary, data_from, copy_data);
+    /* SQL resumes right after the statement: the rest of its own line is SQL psql reads after the data */
     return end + 1;
 }
 

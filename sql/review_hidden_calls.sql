@@ -89,6 +89,25 @@ COPY (UPDATE orders SET note = 'x' RETURNING id) TO STDOUT;
 COPY (UPDATE orders SET note = 'x' WHERE id = 7 RETURNING id) TO STDOUT;
 $m$);
 
+-- triggers the DML (or COPY FROM) fires on its table, for its events; not disabled ones, not built-in ones
+CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN DELETE FROM orders; RETURN NEW; END$$;
+CREATE TABLE logged(id int, at timestamptz);
+CREATE TRIGGER logged_wipe BEFORE INSERT ON logged FOR EACH ROW EXECUTE FUNCTION wipe();
+CREATE TRIGGER logged_same BEFORE UPDATE ON logged FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+CREATE TABLE quiet(id int);
+CREATE TRIGGER quiet_wipe AFTER DELETE ON quiet FOR EACH STATEMENT EXECUTE FUNCTION wipe();
+ALTER TABLE quiet DISABLE TRIGGER quiet_wipe;
+SELECT statement_no, command_tag, rule, severity, message
+  FROM migrate_guard.check_migration($m$SET lock_timeout = '5s';
+INSERT INTO logged VALUES (1, now());
+COPY logged FROM stdin;
+2	2024-01-01
+\.
+UPDATE logged SET at = now() WHERE id = 1;
+INSERT INTO logged VALUES (1) ON CONFLICT DO NOTHING;
+DELETE FROM quiet WHERE id = 1;
+$m$) ORDER BY statement_no, rule;
+
 -- nothing ran: no NOTICE above, every row and table still there
 SELECT (SELECT count(*) FROM orders) AS orders_rows, (SELECT count(*) FROM customers) AS customers_rows,
        (SELECT count(*) FROM stamped) AS stamped_rows, to_regclass('copy_of') IS NULL AS no_copy_of;

@@ -16,7 +16,10 @@
  * (the user-code barrier is raised all along).  When the analysis fails (a
  * table or function the script itself creates, ...), each function named in
  * the raw statement is looked up by name: one that is not built in, or that
- * does not exist yet, counts.  Triggers the DML fires are not covered
+ * does not exist yet, counts.  The triggers a DML (or COPY FROM) fires on
+ * its table count too (from pg_trigger: enabled, for its events, running a
+ * function that is not built in); those of partitions, of tables reached by
+ * foreign-key actions, and of tables the script creates are not looked for
  * (README, Limits).
  */
 #include "common/bridge.h"
@@ -26,8 +29,13 @@
 #include "review/subxact.h"
 
 extern "C" {
+#include "access/genam.h"
+#include "access/table.h"
 #include "access/transam.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
+#include "utils/fmgroids.h"
 #include "commands/defrem.h"
 #include "nodes/nodeFuncs.h"
 }
@@ -115,6 +123,60 @@ bool raw_call_walker(Node *node, void *context)
         }
     }
     return raw_expression_tree_walker(node, MG_WALKER(raw_call_walker), context);
+}
+
+/* The trigger events a DML fires on its target (0: not DML). */
+int16 trigger_events(Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_InsertStmt: {
+        OnConflictClause *oc = castNode(InsertStmt, stmt)->onConflictClause;
+        return TRIGGER_TYPE_INSERT | (oc != nullptr && oc->action == ONCONFLICT_UPDATE ? TRIGGER_TYPE_UPDATE : 0);
+    }
+    case T_UpdateStmt:
+        return TRIGGER_TYPE_UPDATE;
+    case T_DeleteStmt:
+        return TRIGGER_TYPE_DELETE;
+#if MG_HAVE_MERGE
+    case T_MergeStmt:
+        return TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | TRIGGER_TYPE_DELETE;
+#endif
+    case T_CopyStmt:
+        return castNode(CopyStmt, stmt)->is_from ? TRIGGER_TYPE_INSERT : 0;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * A trigger on relid that fires for these events (enabled for this session's
+ * session_replication_role) and runs a function that is not built in:
+ * "trigger t on public.x, which calls public.f(), a function defined in this
+ * database" (nullptr: none).  Read from pg_trigger: the table is not opened.
+ */
+char *user_trigger_text(Oid relid, int16 events)
+{
+    Relation tgrel = table_open(TriggerRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+    SysScanDesc scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true, nullptr, 1, &key);
+    char *found = nullptr;
+    HeapTuple tup;
+    while (found == nullptr && HeapTupleIsValid(tup = systable_getnext(scan))) {
+        Form_pg_trigger t = reinterpret_cast<Form_pg_trigger>(GETSTRUCT(tup));
+        bool replica = SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA;
+        bool fires = t->tgenabled == TRIGGER_FIRES_ALWAYS ||
+                     (t->tgenabled == TRIGGER_FIRES_ON_ORIGIN && !replica) ||
+                     (t->tgenabled == TRIGGER_FIRES_ON_REPLICA && replica);
+        if (!fires || (t->tgtype & events) == 0 || is_builtin_function(t->tgfoid))
+            continue;
+        found = psprintf("%s, a function defined in this database, through trigger %s on %s",
+                         format_procedure_qualified(t->tgfoid), quote_identifier(NameStr(t->tgname)),
+                         qualified_name(relid));
+    }
+    systable_endscan(scan);
+    table_close(tgrel, AccessShareLock);
+    return found;
 }
 
 /* "public.f(integer), a function defined in this database" for the first call in the queries, or nullptr. */
@@ -227,6 +289,15 @@ char *raw_user_call(Node *query)
 
 void review_calls(Statement *st, ScriptState *state)
 {
+    /* COPY FROM: the triggers it fires on its table */
+    if (IsA(st->stmt, CopyStmt) && castNode(CopyStmt, st->stmt)->is_from) {
+        const RangeVar *rv = castNode(CopyStmt, st->stmt)->relation;
+        RelRef ref = rv != nullptr ? resolve_relation(state, rv) : RelRef{};
+        if (ref.state == RelState::existing)
+            if (char *found = user_trigger_text(ref.relid, TRIGGER_TYPE_INSERT))
+                report_call(st, found);
+        return;
+    }
     Node *query = executed_query(st->stmt, state);
     if (query == nullptr || !query_may_call(query))
         return;
@@ -236,6 +307,13 @@ void review_calls(Statement *st, ScriptState *state)
         if (char *found = raw_user_call(query))
             report_call(st, found);
         return;
+    }
+    /* a DML: the triggers it fires on its table */
+    if (target != nullptr) {
+        if (char *found = user_trigger_text(resolve_relation(state, target).relid, trigger_events(query))) {
+            report_call(st, found);
+            return;
+        }
     }
     /* the guard's rules analysed this DML already (rules_guard.cpp): the same queries */
     if (state->analyzed_stmt == st->number && state->analyzed_queries != NIL) {

@@ -156,6 +156,14 @@ int16 trigger_events(Node *stmt)
  */
 char *user_trigger_text(Oid relid, int16 events)
 {
+    /* most tables have none: pg_class says so from the cache */
+    HeapTuple rel = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(rel))
+        return nullptr;
+    bool has_triggers = reinterpret_cast<Form_pg_class>(GETSTRUCT(rel))->relhastriggers;
+    ReleaseSysCache(rel);
+    if (!has_triggers)
+        return nullptr;
     Relation tgrel = table_open(TriggerRelationId, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));

@@ -57,7 +57,8 @@ bool needs_catalog(Node *stmt)
     case T_DeallocateStmt:
         return false;
     case T_SelectStmt:
-        return castNode(SelectStmt, stmt)->withClause != nullptr;
+        /* a writable CTE, or something that may call a function (`SELECT 1;` cannot) */
+        return query_may_call(stmt);
     default:
         return true;
     }
@@ -74,6 +75,7 @@ void judge_statement(Statement *st, ScriptState *state)
         review_index(st, state);
         review_table(st, state);
         review_storage(st, state);
+        review_calls(st, state);
     }
     review_locks(st, state);
     review_transaction_block(st, state);
@@ -133,6 +135,44 @@ List *meta_rows(const Script *s)
     return rows;
 }
 
+/*
+ * COPY ... FROM STDIN whose data runs to the end of the script (no line \.,
+ * or binary format): psql sends every later line as data, so nothing after
+ * it runs as a statement — and none of it is reviewed as one.
+ */
+void copy_data_findings(List *rows, const Script *s)
+{
+    LineCounter lines;
+    line_counter_init(&lines, s->sql);
+    ListCell *lc;
+    foreach (lc, s->copy_data) {
+        const CopyData *cd = static_cast<const CopyData *>(lfirst(lc));
+        if (cd->terminated)
+            continue;
+        int first = line_at(&lines, cd->start);
+        int last = line_at(&lines, cd->end > cd->start ? cd->end - 1 : cd->start);
+        char *where = first == last ? psprintf("line %d", first) : psprintf("lines %d to %d", first, last);
+        ListCell *rc;
+        foreach (rc, rows) {
+            Statement *st = static_cast<Statement *>(lfirst(rc));
+            if (st->location != cd->stmt_location)
+                continue;
+            add_finding(st, "unterminated_copy_data", Severity::warn,
+                        cd->binary ? psprintf("COPY ... FROM STDIN in binary format: psql sends the rest of the "
+                                              "script (%s) as its data, so none of it runs as a "
+                                              "statement and the review does not read it as one",
+                                              where)
+                                   : psprintf("no line \\. ends the data of this COPY ... FROM STDIN: psql sends "
+                                              "the rest of the script (%s) as its data, so none of it "
+                                              "runs as a statement and the review does not read it as one",
+                                              where),
+                        "End the COPY data with a line holding only \\. (or load the data from a file of its own), "
+                        "so that the statements after it run and are reviewed.");
+            break;
+        }
+    }
+}
+
 /* Both lists in script order; merged by location. */
 List *merge_by_location(List *a, List *b)
 {
@@ -165,6 +205,7 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
         return lappend(metas, syntax_error_row(script));
     }
     if (script->stmts == NIL) {
+        copy_data_findings(metas, script);
         MemoryContextSwitchTo(old);
         return metas;
     }
@@ -218,17 +259,21 @@ List *review_script(const char *text, int len, bool probe, MemoryContext keep)
         next = current;
     }
     List *reviewed = NIL;
-    for (int i = 0; i < total; i++) {
-        if (statements[i]->findings == NIL)
-            add_finding(statements[i], nullptr, Severity::ok, nullptr);
+    for (int i = 0; i < total; i++)
         reviewed = lappend(reviewed, statements[i]);
-    }
     MemoryContextDelete(scratch);
     unpin_lock_wait(guc_level);
     if (probe)
         SPI_finish();
     MemoryContextSwitchTo(keep);
     List *all = merge_by_location(reviewed, metas);
+    copy_data_findings(all, script);
+    ListCell *lc;
+    foreach (lc, all) {
+        Statement *st = static_cast<Statement *>(lfirst(lc));
+        if (st->findings == NIL)
+            add_finding(st, nullptr, Severity::ok, nullptr);
+    }
     MemoryContextSwitchTo(old);
     return all;
 }

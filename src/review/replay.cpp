@@ -135,6 +135,8 @@ bool resolve_in(ScriptState *state, const char *nsp, const char *rel, RelRef *ou
         } else {
             *out = created_ref(e);
         }
+        out->key_nsp = e->key.nsp;
+        out->key_rel = e->key.rel;
         return true;
     }
     Oid nspoid = namespace_oid(state, nsp);
@@ -144,6 +146,8 @@ bool resolve_in(ScriptState *state, const char *nsp, const char *rel, RelRef *ou
     if (!OidIsValid(relid))
         return false;
     *out = existing_ref(state, relid);
+    out->key_nsp = nsp;
+    out->key_rel = rel;
     return true;
 }
 
@@ -203,9 +207,13 @@ void record_dropped(ScriptState *state, const RelRef &ref)
         ref.entry->dropped = true;
     } else if (ref.state == RelState::existing) {
         MemoryContext old = MemoryContextSwitchTo(keep_context());
-        ScriptRel *e = enter(state, namespace_name_for_key(get_rel_namespace(ref.relid)), get_rel_name(ref.relid));
+        /* the name it answers to now (after the script's earlier renames and moves), else its catalog name */
+        ScriptRel *e = ref.key_rel != nullptr
+                           ? enter(state, ref.key_nsp, ref.key_rel)
+                           : enter(state, namespace_name_for_key(get_rel_namespace(ref.relid)), get_rel_name(ref.relid));
         e->existing = ref.relid;
         e->dropped = true;
+        state->renamed = true; /* an unqualified name may now mean a relation further down the path */
         MemoryContextSwitchTo(old);
     }
 }
@@ -220,9 +228,10 @@ void record_moved(ScriptState *state, const RelRef &ref, const char *nsp, const 
     if (ref.state == RelState::created)
         moved = *ref.entry;
     record_dropped(state, ref);
-    const char *to_nsp = nsp ? nsp
-                             : (ref.state == RelState::created ? moved.key.nsp
-                                                               : namespace_name_for_key(get_rel_namespace(ref.relid)));
+    const char *to_nsp = nsp                              ? nsp
+                         : ref.state == RelState::created ? moved.key.nsp
+                         : ref.key_nsp != nullptr         ? ref.key_nsp
+                                                          : namespace_name_for_key(get_rel_namespace(ref.relid));
     ScriptRel *e = enter(state, to_nsp, rel);
     if (ref.state == RelState::created) {
         e->existing = InvalidOid;
@@ -235,8 +244,34 @@ void record_moved(ScriptState *state, const RelRef &ref, const char *nsp, const 
         index_id(state, e);
     } else {
         e->existing = ref.relid;
+        state->renamed = true;
     }
     e->dropped = false;
+    MemoryContextSwitchTo(old);
+}
+
+/* RENAME COLUMN of an existing table: later statements name the column by its new name. */
+void record_column_renamed(ScriptState *state, const RelRef &ref, const char *from, const char *to)
+{
+    if (ref.state != RelState::existing || to == nullptr)
+        return;
+    const char *live = live_column_name(state, ref.relid, from);
+    MemoryContext old = MemoryContextSwitchTo(keep_context());
+    ListCell *lc;
+    foreach (lc, state->renamed_columns) {
+        RenamedColumn *r = static_cast<RenamedColumn *>(lfirst(lc));
+        if (r->relid == ref.relid && strcmp(r->script, from) == 0) {
+            r->script = pstrdup(to);
+            MemoryContextSwitchTo(old);
+            return;
+        }
+    }
+    state->renamed = true;
+    RenamedColumn *r = static_cast<RenamedColumn *>(palloc(sizeof(RenamedColumn)));
+    r->relid = ref.relid;
+    r->live = pstrdup(live);
+    r->script = pstrdup(to);
+    state->renamed_columns = lappend(state->renamed_columns, r);
     MemoryContextSwitchTo(old);
 }
 
@@ -437,6 +472,7 @@ ScriptState *script_state_create(List *raw_stmts)
     bctl.hcxt = keep_context();
     state->by_id = hash_create("migrate_guard review created relations", 256, &bctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     state->path = current_path();
+    state->session_path = state->path;
     collect_planned_indexes(state, raw_stmts);
     timeouts_init(state);
     MemoryContextSwitchTo(old);
@@ -454,6 +490,10 @@ RelRef resolve_relation(ScriptState *state, const RangeVar *rv)
     if (state->memo_count < 16) {
         MemoryContext old = MemoryContextSwitchTo(keep_context());
         out.name = pstrdup(out.name);
+        if (out.key_nsp != nullptr)
+            out.key_nsp = pstrdup(out.key_nsp);
+        if (out.key_rel != nullptr)
+            out.key_rel = pstrdup(out.key_rel);
         MemoryContextSwitchTo(old);
         state->memo_keys[state->memo_count] = rv;
         state->memo_refs[state->memo_count] = out;
@@ -511,6 +551,17 @@ const AddedColumn *find_added_column(const ScriptState *state, Oid relid, const 
             return a;
     }
     return nullptr;
+}
+
+const char *live_column_name(const ScriptState *state, Oid relid, const char *name)
+{
+    ListCell *lc;
+    foreach (lc, state->renamed_columns) {
+        const RenamedColumn *r = static_cast<const RenamedColumn *>(lfirst(lc));
+        if (r->relid == relid && strcmp(r->script, name) == 0)
+            return r->live;
+    }
+    return name;
 }
 
 bool table_has_added_columns(const ScriptState *state, Oid relid)
@@ -655,6 +706,10 @@ void replay_effects(ScriptState *state, Statement *st)
     }
     case T_RenameStmt: {
         RenameStmt *rs = castNode(RenameStmt, stmt);
+        if (rs->renameType == OBJECT_COLUMN && rs->relation != nullptr && rs->subname != nullptr) {
+            record_column_renamed(state, resolve_relation(state, rs->relation), rs->subname, rs->newname);
+            break;
+        }
         if (!is_relation_type(rs->renameType) || rs->relation == nullptr)
             break;
         record_moved(state, resolve_relation(state, rs->relation), nullptr, rs->newname);

@@ -43,6 +43,8 @@ struct RelRef {
     char relkind;
     char *name;        /* schema-qualified, for messages */
     ScriptRel *entry;  /* created */
+    const char *key_nsp; /* the schema and name it answers to at this point of the script */
+    const char *key_rel;
 };
 
 struct Timeout {
@@ -76,6 +78,13 @@ struct PlannedIndex {
     char *table;
     List *columns;     /* char *, key columns in order; an expression is NULL */
     int stmt;          /* statement_no */
+};
+
+/* A column of an existing table the script renames: its name in the catalog and the one the script gives it. */
+struct RenamedColumn {
+    Oid relid;
+    char *live;        /* the name in the catalog now */
+    char *script;      /* the name from the script's RENAME on */
 };
 
 struct Prepared {
@@ -119,6 +128,12 @@ struct ScriptState {
     HTAB *by_id;           /* ScriptRel.id -> the entry under its current name */
     List *objects;         /* ScriptObject *: non-relation objects the script creates */
     List *hangs;           /* Hang * (hangs.h): existing objects the script hangs under the ones it creates */
+    List *renamed_columns; /* RenamedColumn * */
+    bool renamed;          /* the script renamed, moved or dropped an existing relation, or renamed a column */
+    List *session_path;    /* path at the start (path differs once the script sets search_path) */
+    /* parse analysis of the DML of statement analyzed_stmt (rules_guard.cpp), reused by rules_calls.cpp */
+    int analyzed_stmt;
+    List *analyzed_queries;
     /* resolutions of the statement being judged (the state does not change meanwhile) */
     int memo_count;
     const RangeVar *memo_keys[16];
@@ -146,6 +161,9 @@ void replay_begin_statement(ScriptState *state);
 
 const AddedColumn *find_added_column(const ScriptState *state, Oid relid, const char *name);
 bool table_has_added_columns(const ScriptState *state, Oid relid);
+
+/* The catalog's name of column `name` of existing relid, as the script names it now (renames replayed). */
+const char *live_column_name(const ScriptState *state, Oid relid, const char *name);
 
 /* Does some index of the script lead with exactly these columns (any order) on this table? */
 bool planned_index_leads_with(const ScriptState *state, const RelRef &table, const RangeVar *rv, List *columns);

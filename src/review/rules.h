@@ -13,6 +13,8 @@
  *   rules_locks.cpp        the lock of every other statement (TRUNCATE, DROP,
  *                          RENAME, triggers, policies, VACUUM FULL, CLUSTER,
  *                          REFRESH ...), opaque code (DO, CALL)
+ *   rules_calls.cpp        opaque_code for functions defined in the database
+ *                          that a query or DML calls
  *   rules_timeout.cpp      missing_lock_timeout
  *   rules_volume.cpp       mass_delete, mass_update (the guard by volume,
  *                          from the planner's estimate)
@@ -88,6 +90,17 @@ void review_volume(Statement *st, List *queries);
 void review_storage(Statement *st, ScriptState *state);
 void review_set_tablespace(Statement *st, ScriptState *state, const Target &t, const char *tablespace);
 void review_set_access_method(Statement *st, const Target &t, const char *access_method);
+/*
+ * opaque_code: a query or DML (top-level SELECT / VALUES, INSERT, UPDATE,
+ * DELETE, MERGE, CREATE TABLE AS, COPY (query), EXPLAIN ANALYZE, EXECUTE)
+ * calls a function that is not built into PostgreSQL, directly, through an
+ * operator, a cast, a column default or a view.
+ */
+void review_calls(Statement *st, ScriptState *state);
+/* Cheap test on a raw SELECT / VALUES: could it call a function at all (`SELECT 1;` cannot)? */
+bool query_may_call(Node *stmt);
+/* Parse analysis (no post-parse hooks) and rewrite of a raw DML or query: the queries the planner would get. */
+List *analyze_statement(Node *stmt, const Statement *st);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

@@ -444,7 +444,9 @@ void review_set_not_null(const ConstraintSite &site, const char *column, bool fo
     if (!target_exists(t) || column == nullptr)
         return;
     AttrNumber attnum = InvalidAttrNumber;
-    HeapTuple tup = SearchSysCacheAttName(t.ref.relid, column);
+    /* a column the script renamed: the catalog (and a probe) knows it by its old name */
+    const char *live = live_column_name(site.state, t.ref.relid, column);
+    HeapTuple tup = SearchSysCacheAttName(t.ref.relid, live);
     if (HeapTupleIsValid(tup)) {
         Form_pg_attribute att = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(tup));
         bool already = att->attnotnull;
@@ -484,7 +486,7 @@ void review_set_not_null(const ConstraintSite &site, const char *column, bool fo
                          "CONSTRAINT %s; (reads and writes go on) then ALTER TABLE %s ALTER COLUMN %s SET NOT NULL; "
                          "(no scan) and ALTER TABLE %s DROP CONSTRAINT %s;",
                          t.ref.name, check, col, t.ref.name, check, t.ref.name, col, t.ref.name, check));
-    probe_nulls(site, column, psprintf("NOT NULL on column %s", col));
+    probe_nulls(site, live, psprintf("NOT NULL on column %s", col));
 }
 
 void review_validate_constraint(const ConstraintSite &site, const char *name)

@@ -14,6 +14,7 @@
 #include "guard/classify.h"
 #include "guard/exemptions.h"
 #include "guard/verdict.h"
+#include "review/live_names.h"
 #include "review/rules.h"
 #include "review/subxact.h"
 
@@ -25,6 +26,25 @@ extern "C" {
 }
 
 namespace mg::review {
+
+/* Parse analysis (no post-parse hooks) and rewrite: the queries the planner would get. */
+List *analyze_statement(Node *stmt, const Statement *st)
+{
+    RawStmt *raw = makeNode(RawStmt);
+    raw->stmt = copy_node(stmt); /* parse analysis writes into the raw tree (a CTE's query becomes a Query) */
+    raw->stmt_location = st->location;
+    raw->stmt_len = st->length;
+    ParseState *pstate = make_parsestate(nullptr);
+    /* no source text: an error needs no cursor position (computing one counts the characters of the whole script) */
+    pstate->p_sourcetext = nullptr;
+    Oid *param_types = nullptr;
+    int nparams = 0;
+    mg_setup_variable_params(pstate, &param_types, &nparams);
+    Query *q = transformTopLevelStmt(pstate, raw);
+    free_parsestate(pstate);
+    return QueryRewrite(q);
+}
+
 namespace {
 
 /* What to do instead, for rules the guard classifies without blocking by default. */
@@ -173,24 +193,6 @@ const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where)
     }
 }
 
-/* Parse analysis (no post-parse hooks) and rewrite: the queries the planner would get. */
-List *analyze_dml(Node *stmt, const Statement *st)
-{
-    RawStmt *raw = makeNode(RawStmt);
-    raw->stmt = stmt;
-    raw->stmt_location = st->location;
-    raw->stmt_len = st->length;
-    ParseState *pstate = make_parsestate(nullptr);
-    /* no source text: an error needs no cursor position (computing one counts the characters of the whole script) */
-    pstate->p_sourcetext = nullptr;
-    Oid *param_types = nullptr;
-    int nparams = 0;
-    mg_setup_variable_params(pstate, &param_types, &nparams);
-    Query *q = transformTopLevelStmt(pstate, raw);
-    free_parsestate(pstate);
-    return QueryRewrite(q);
-}
-
 /* The guard's DML classifier on the rewritten queries. */
 List *classify_dml(List *queries)
 {
@@ -223,8 +225,12 @@ void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
     }
     List *volatile matches = NIL;
     volatile bool classified = false; /* read after an ERROR */
+    /* parse analysis looks names up in the catalog: hand it the catalog's names of the script's relations */
+    Node *live = with_live_names(state, stmt);
     ErrorData *err = attempt([&] {
-        List *queries = analyze_dml(stmt, st);
+        List *queries = analyze_statement(live, st);
+        state->analyzed_stmt = st->number;
+        state->analyzed_queries = queries;
         matches = classify_dml(queries);
         classified = true;
         review_volume(st, queries); /* while parse analysis holds its locks */
@@ -294,9 +300,11 @@ Node *prepared_query(ScriptState *state, const char *name)
 Node *statement_dml(const Statement *st, ScriptState *state)
 {
     Node *stmt = st->stmt;
-    /* statements that run DML: EXPLAIN ANALYZE, EXECUTE of a statement the script prepared */
+    /* statements that run DML: EXPLAIN ANALYZE, COPY (DML) TO, EXECUTE of a statement the script prepared */
     if (IsA(stmt, ExplainStmt) && explain_analyzes(castNode(ExplainStmt, stmt)))
         stmt = castNode(ExplainStmt, stmt)->query;
+    else if (IsA(stmt, CopyStmt) && castNode(CopyStmt, stmt)->query != nullptr)
+        stmt = castNode(CopyStmt, stmt)->query;
     else if (IsA(stmt, ExecuteStmt))
         stmt = prepared_query(state, castNode(ExecuteStmt, stmt)->name);
     return stmt != nullptr && is_dml(stmt) ? stmt : nullptr;
@@ -306,7 +314,8 @@ void review_guard(Statement *st, ScriptState *state, const char *sql)
 {
     Node *stmt = st->stmt;
     if (utility_may_match(stmt)) {
-        report_guard(st, classify_utility(stmt, false, AccessShareLock));
+        /* the classifier looks names up in the catalog: a relation the script renamed or moved by its catalog name */
+        report_guard(st, classify_utility(with_live_names(state, stmt), false, AccessShareLock));
         return;
     }
     if (Node *dml = statement_dml(st, state))

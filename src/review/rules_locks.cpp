@@ -9,6 +9,7 @@
  */
 #include "common/bridge.h"
 #include "guard/classify.h"
+#include "review/live_names.h"
 #include "review/locks.h"
 #include "review/rules.h"
 #include "review/sql_text.h"
@@ -120,7 +121,8 @@ void review_locks(Statement *st, ScriptState *state)
     switch (nodeTag(stmt)) {
     case T_TruncateStmt: {
         ListCell *lc;
-        foreach (lc, truncate_targets(castNode(TruncateStmt, stmt)))
+        /* truncate_targets() looks the names up in the catalog: give it the catalog's names */
+        foreach (lc, truncate_targets(castNode(TruncateStmt, with_live_names(state, stmt))))
             note_lock(st, lfirst_oid(lc), lock);
         break;
     }
@@ -202,6 +204,23 @@ void review_locks(Statement *st, ScriptState *state)
         lock_relation(st, state, castNode(MergeStmt, stmt)->relation, lock, true);
         break;
 #endif
+    case T_CopyStmt: {
+        /* COPY FROM writes rows into the table (RowExclusiveLock, as INSERT); COPY (DML) TO runs the DML */
+        CopyStmt *c = castNode(CopyStmt, stmt);
+        if (c->is_from)
+            lock_relation(st, state, c->relation, RowExclusiveLock, false);
+        else if (c->query != nullptr && IsA(c->query, DeleteStmt))
+            lock_relation(st, state, castNode(DeleteStmt, c->query)->relation, RowExclusiveLock, true);
+        else if (c->query != nullptr && IsA(c->query, UpdateStmt))
+            lock_relation(st, state, castNode(UpdateStmt, c->query)->relation, RowExclusiveLock, true);
+        else if (c->query != nullptr && IsA(c->query, InsertStmt))
+            lock_relation(st, state, castNode(InsertStmt, c->query)->relation, RowExclusiveLock, true);
+#if MG_HAVE_MERGE
+        else if (c->query != nullptr && IsA(c->query, MergeStmt))
+            lock_relation(st, state, castNode(MergeStmt, c->query)->relation, RowExclusiveLock, true);
+#endif
+        break;
+    }
     case T_DoStmt:
     case T_CallStmt:
         add_finding(st, "opaque_code", Severity::warn,

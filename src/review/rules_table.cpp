@@ -115,7 +115,9 @@ void review_type_change(const ConstraintSite &site, AlterTableCmd *cmd, ScriptSt
     const Target &t = site.table;
     if (!target_exists(t))
         return;
-    if (get_attnum(t.ref.relid, cmd->name) == InvalidAttrNumber && !find_added_column(state, t.ref.relid, cmd->name)) {
+    /* a column the script renamed: the catalog knows it by its old name */
+    const char *live = live_column_name(state, t.ref.relid, cmd->name);
+    if (get_attnum(t.ref.relid, live) == InvalidAttrNumber && !find_added_column(state, t.ref.relid, cmd->name)) {
         add_finding(site.st, "unknown_object", Severity::warn,
                     psprintf("column %s of %s does not exist and no earlier statement of this script adds it: the "
                              "statement fails when it runs",
@@ -123,7 +125,12 @@ void review_type_change(const ConstraintSite &site, AlterTableCmd *cmd, ScriptSt
                     "Check the column name.");
         return;
     }
-    RewriteDecision d = type_change_rewrite(t.ref.relid, cmd, state);
+    AlterTableCmd *live_cmd = cmd;
+    if (live != cmd->name) {
+        live_cmd = copy_node(cmd);
+        live_cmd->name = pstrdup(live);
+    }
+    RewriteDecision d = type_change_rewrite(t.ref.relid, live_cmd, state);
     const char *what = psprintf("ALTER COLUMN %s TYPE %s", quote_identifier(cmd->name),
                                 d.detail ? d.detail : TypeNameToString(castNode(ColumnDef, cmd->def)->typeName));
     if (CollateClause *cc = castNode(ColumnDef, cmd->def)->collClause)

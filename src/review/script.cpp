@@ -23,7 +23,7 @@ Script *parse_script(const char *text, int len)
     MemoryContextSwitchTo(cxt);
     PG_TRY();
     {
-        s->metas = blank_meta_commands(s->sql, len, &lex_base);
+        s->metas = blank_meta_commands(s->sql, len, &lex_base, &s->copy_data);
         s->stmts = raw_parser(s->sql, RAW_PARSE_DEFAULT);
         ReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(cxt);

@@ -15,6 +15,7 @@ struct Script {
     char *sql;          /* meta-commands blanked; same length and offsets */
     int len;
     List *metas;        /* MetaCommand * */
+    List *copy_data;    /* CopyData *: COPY ... FROM STDIN data psql sends, blanked in sql */
     List *stmts;        /* RawStmt * */
     bool failed;        /* the script does not parse */
     int error_location; /* byte offset of the error, -1 when PostgreSQL gave none */

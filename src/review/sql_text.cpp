@@ -2,8 +2,12 @@
 #include "common/bridge.h"
 #include "review/sql_text.h"
 
+#include <algorithm>
+
 extern "C" {
+#include "commands/defrem.h"
 #include "mb/pg_wchar.h"
+#include "parser/parser.h"
 #include "parser/scanner.h"
 }
 
@@ -80,6 +84,115 @@ int word_end(const char *text, int start)
     return i;
 }
 
+/* Start of the line after the one holding byte at (len: none). */
+int line_after(const char *sql, int len, int at)
+{
+    const char *nl = static_cast<const char *>(memchr(sql + at, '\n', len - at));
+    return nl ? static_cast<int>(nl - sql) + 1 : len;
+}
+
+/* Cheap test: could the script hold a COPY ... FROM STDIN at all? */
+bool may_copy_from_stdin(const char *sql, int len)
+{
+    for (const char *p = sql; (p = static_cast<const char *>(memchr(p, 's', sql + len - p))) != nullptr; p++)
+        if (p + 5 <= sql + len && pg_strncasecmp(p, "stdin", 5) == 0)
+            return true;
+    for (const char *p = sql; (p = static_cast<const char *>(memchr(p, 'S', sql + len - p))) != nullptr; p++)
+        if (p + 5 <= sql + len && pg_strncasecmp(p, "stdin", 5) == 0)
+            return true;
+    return false;
+}
+
+/* "\copy t from stdin ...": psql's \copy reads its data from the script too. */
+bool backslash_copy_from_stdin(const char *text)
+{
+    if (pg_strncasecmp(text, "\\copy", 5) != 0 || !isspace(static_cast<unsigned char>(text[5])))
+        return false;
+    for (const char *p = text + 5; (p = strcasestr(p, "from")) != nullptr; p += 4) {
+        if (!isspace(static_cast<unsigned char>(p[-1])) || !isspace(static_cast<unsigned char>(p[4])))
+            continue;
+        const char *q = p + 4;
+        while (isspace(static_cast<unsigned char>(*q)))
+            q++;
+        if (pg_strncasecmp(q, "stdin", 5) == 0 && (q[5] == '\0' || isspace(static_cast<unsigned char>(q[5]))))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Blanks the data lines from `from` on: up to and including a line holding
+ * only \. (psql's end-of-data line, "\.\n" or "\.\r\n"), or, in binary
+ * format or without that line, to the end of the script.  Records them and
+ * returns where SQL resumes (the lexer restarts there).
+ */
+int skip_data_lines(char *sql, int len, int stmt_location, int from, bool binary, int *data_from, List **copy_data)
+{
+    from = std::max(from, *data_from);
+    CopyData *cd = static_cast<CopyData *>(palloc0(sizeof(CopyData)));
+    cd->stmt_location = stmt_location;
+    cd->start = from;
+    cd->end = len;
+    cd->binary = binary;
+    if (!binary) {
+        for (int line = from; line < len; line = line_after(sql, len, line)) {
+            if (sql[line] == '\\' && line + 1 < len && sql[line + 1] == '.' &&
+                (line + 2 == len || sql[line + 2] == '\n' || (sql[line + 2] == '\r' && (line + 3 == len || sql[line + 3] == '\n')))) {
+                cd->end = line_after(sql, len, line);
+                cd->terminated = true;
+                break;
+            }
+        }
+    }
+    for (int i = cd->start; i < cd->end; i++)
+        if (sql[i] != '\n')
+            sql[i] = ' ';
+    *data_from = cd->end;
+    if (cd->start < len)
+        *copy_data = lappend(*copy_data, cd);
+    return cd->end;
+}
+
+/*
+ * The statement [stmt_start, end) begins with COPY: if PostgreSQL's parser
+ * reads it as COPY ... FROM STDIN, its data lines start at `from` (skipped,
+ * see skip_data_lines); returns where SQL resumes, -1 when it is no such COPY.
+ */
+int skip_copy_data(char *sql, int len, int stmt_start, int end, int from, int *data_from, List **copy_data)
+{
+    if (stmt_start < 0 || end <= stmt_start)
+        return -1;
+    char *text = pnstrdup(sql + stmt_start, end - stmt_start);
+    CopyStmt *volatile copy = nullptr;
+    MemoryContext cxt = CurrentMemoryContext;
+    PG_TRY();
+    {
+        List *parsed = raw_parser(text, RAW_PARSE_DEFAULT);
+        if (list_length(parsed) == 1 && IsA(linitial_node(RawStmt, parsed)->stmt, CopyStmt))
+            copy = castNode(CopyStmt, linitial_node(RawStmt, parsed)->stmt);
+    }
+    PG_CATCH();
+    {
+        /* not a statement PostgreSQL accepts: the whole script's parse reports it */
+        MemoryContextSwitchTo(cxt);
+        FlushErrorState();
+    }
+    PG_END_TRY();
+    if (copy == nullptr || !copy->is_from || copy->filename != nullptr || copy->is_program)
+        return -1;
+    bool binary = false;
+    ListCell *lc;
+    foreach (lc, copy->options) {
+        DefElem *opt = lfirst_node(DefElem, lc);
+        if (strcmp(opt->defname, "format") == 0 && opt->arg != nullptr && IsA(opt->arg, String) &&
+            pg_strcasecmp(strVal(opt->arg), "binary") == 0)
+            binary = true;
+    }
+    skip_data_lines(sql, len, stmt_start, from, binary, data_from, copy_data);
+    /* SQL resumes right after the statement: the rest of its own line is SQL psql reads after the data */
+    return end + 1;
+}
+
 } // namespace
 
 int skip_blanks(const char *s, int pos, int end)
@@ -144,14 +257,20 @@ int byte_offset_of_char(const char *s, int len, int charpos)
     return off < len ? off : len;
 }
 
-List *blank_meta_commands(char *sql, int len, int *lex_base)
+List *blank_meta_commands(char *sql, int len, int *lex_base, List **copy_data)
 {
     List *found = NIL;
     *lex_base = 0;
-    if (memchr(sql, '\\', len) == nullptr)
+    *copy_data = NIL;
+    if (memchr(sql, '\\', len) == nullptr && !may_copy_from_stdin(sql, len))
         return NIL;
     int base = 0;
     bool again = true;
+    /* the statement being read (kept across restarts of the lexer) */
+    int stmt_start = -1;
+    bool stmt_is_copy = false;
+    int depth = 0;
+    int data_from = 0; /* psql reads COPY data from here on (after earlier data) */
     while (again && base < len) {
         again = false;
         *lex_base = base;
@@ -163,8 +282,33 @@ List *blank_meta_commands(char *sql, int len, int *lex_base)
         int tok;
         while ((tok = lexer_next(&lx, &loc, &word)) != 0) {
             int at = base + loc;
-            if (at < skip_until || tok != '\\')
+            if (at < skip_until)
                 continue;
+            if (tok != '\\') {
+                if (tok == '(')
+                    depth++;
+                else if (tok == ')' && depth > 0)
+                    depth--;
+                if (tok == ';' && depth == 0) {
+                    /* psql sends the statement here: COPY ... FROM STDIN then reads its data */
+                    int resume = stmt_is_copy ? skip_copy_data(sql, len, stmt_start, at, line_after(sql, len, at),
+                                                               &data_from, copy_data)
+                                              : -1;
+                    stmt_start = -1;
+                    stmt_is_copy = false;
+                    depth = 0;
+                    if (resume >= 0) {
+                        base = resume;
+                        again = true;
+                        break;
+                    }
+                } else if (stmt_start < 0) {
+                    stmt_start = at;
+                    depth = tok == '(' ? 1 : 0;
+                    stmt_is_copy = word != nullptr && strcmp(word, "copy") == 0;
+                }
+                continue;
+            }
             int eol = at;
             while (eol < len && sql[eol] != '\n')
                 eol++;
@@ -178,6 +322,8 @@ List *blank_meta_commands(char *sql, int len, int *lex_base)
             const char *name = sql + at + 1;
             bool ends_query = name[0] == 'g' || strncmp(name, "crosstabview", 12) == 0 ||
                               strncmp(name, "watch", 5) == 0;
+            /* \copy ... from stdin reads its data from the script, as COPY ... FROM STDIN does */
+            bool meta_copy = backslash_copy_from_stdin(m->text);
             /*
              * Arguments the lexer might choke on or read as the start of a
              * literal or comment (quotes, digits, paths, ...): lex again from
@@ -190,9 +336,27 @@ List *blank_meta_commands(char *sql, int len, int *lex_base)
                 if (!(isalpha(c) || c == '_' || c == ' ' || c == '\t' || c == '\r' || c == '=' || c == ','))
                     tricky = true;
             }
+            int copy_stmt = stmt_is_copy && ends_query ? stmt_start : (meta_copy ? at : -1);
+            bool copy_binary = meta_copy && strcasestr(m->text, "binary") != nullptr;
             sql[at] = ends_query ? ';' : ' ';
             for (int i = at + 1; i < eol; i++)
                 sql[i] = ' ';
+            if (ends_query) {
+                stmt_start = -1;
+                stmt_is_copy = false;
+                depth = 0;
+            }
+            if (copy_stmt >= 0) {
+                int resume = meta_copy ? skip_data_lines(sql, len, copy_stmt, line_after(sql, len, at), copy_binary,
+                                                         &data_from, copy_data)
+                                       : skip_copy_data(sql, len, copy_stmt, at, line_after(sql, len, at),
+                                                        &data_from, copy_data);
+                if (resume >= 0) {
+                    base = std::max(resume, eol);
+                    again = true;
+                    break;
+                }
+            }
             if (tricky) {
                 base = eol;
                 again = true;

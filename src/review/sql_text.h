@@ -33,14 +33,30 @@ struct MetaCommand {
 };
 
 /*
+ * The data psql sends to a COPY ... FROM STDIN (or \copy ... from stdin)
+ * instead of running it as SQL: the lines after the line where the statement
+ * ends, up to a line holding only \. (in binary format, or without that line:
+ * to the end of the script).
+ */
+struct CopyData {
+    int stmt_location; /* first byte of the COPY statement, or the backslash of \copy */
+    int start;         /* first byte of the data */
+    int end;           /* byte after the data and its \. line */
+    bool terminated;   /* a line \. ends it (false: the rest of the script is data) */
+    bool binary;       /* FORMAT binary: psql reads to the end of the input */
+};
+
+/*
  * Blanks every psql meta-command of sql (from its backslash to the end of its
  * line) in place, keeping every other byte where it was (so offsets and lines
  * stay valid).  The \g family ends a statement in psql: its backslash becomes
- * ';'.  Returns the commands found (MetaCommand *).  *lex_base follows the
- * offset the lexer currently starts from, for error positions.  May ERROR on
- * an unterminated literal or comment.
+ * ';'.  The data lines of COPY ... FROM STDIN are blanked too (line breaks
+ * kept), as psql never runs them (*copy_data: CopyData *).  Returns the
+ * commands found (MetaCommand *).  *lex_base follows the offset the lexer
+ * currently starts from, for error positions.  May ERROR on an unterminated
+ * literal or comment.
  */
-List *blank_meta_commands(char *sql, int len, int *lex_base);
+List *blank_meta_commands(char *sql, int len, int *lex_base, List **copy_data);
 
 /*
  * Statement number (from 1) and extent [start, end) of the statement that

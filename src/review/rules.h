@@ -68,8 +68,7 @@ bool is_dml(const Node *stmt);
 /* The DML the statement runs: itself, EXPLAIN ANALYZE's statement, a prepared one it EXECUTEs (nullptr: none). */
 Node *statement_dml(const Statement *st, ScriptState *state);
 const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where);
-/* Parse analysis and rewrite of a DML statement (the queries the planner gets); the guard's classifier on them. */
-List *analyze_dml(Node *stmt, const Statement *st);
+/* The guard's classifier on analysed DML (analyze_statement()). */
 List *classify_dml(List *queries);
 
 /* Rule families (each judges one statement; relations it locks are noted on st). */

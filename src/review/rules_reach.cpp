@@ -612,7 +612,7 @@ Query *analyze_on_columns(const Reacher &r, Node *stmt, const RangeVar *rv, cons
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("a MERGE into a table the script creates is not analysed")));
     }
-    Query *q = linitial_node(Query, analyze_dml(reinterpret_cast<Node *>(sel), r.st));
+    Query *q = linitial_node(Query, analyze_statement(reinterpret_cast<Node *>(sel), r.st));
     q->commandType = cmd;
     q->resultRelation = 1;
     RangeTblEntry *target = rt_fetch(1, q->rtable);
@@ -667,7 +667,7 @@ AllRows classify_all_rows(const Reacher &r, Node *stmt, const RangeVar *rv, cons
             if (target->alias == nullptr)
                 target->alias = makeAlias(rv->relname, NIL);
             ListCell *lc;
-            foreach (lc, analyze_dml(copy, r.st)) {
+            foreach (lc, analyze_statement(copy, r.st)) {
                 Query *q = lfirst_node(Query, lc);
                 if (q->commandType == CMD_UTILITY || !query_may_match(q))
                     continue;

@@ -9,12 +9,18 @@
  * the key on exactly those columns (and wins over one without).
  *
  *   PASS     the key matches its expectation (or has none and nothing to warn about)
- *   FAIL     ON DELETE differs from the expectation
+ *   FAIL     ON DELETE differs from the expectation, or the key has an
+ *            expectation and is not enforced (below)
  *   MISSING  an expectation no key matches (a general expectation beside a
  *            specific one for the same pair, and an expectation given twice,
  *            match the same keys: neither is MISSING while a key exists)
- *   WARN     no expectation, and ON DELETE CASCADE, NOT VALID, or no index
- *            leading with the referencing columns
+ *   WARN     no expectation, and ON DELETE CASCADE, NOT VALID, not enforced,
+ *            or no index leading with the referencing columns
+ *
+ * Not enforced: one of the key's internal triggers (its own or a clone's on a
+ * partition) is DISABLED or REPLICA-only (ALTER TABLE ... DISABLE TRIGGER
+ * ALL): rows that break it are accepted and its ON DELETE action does not run
+ * in ordinary sessions, whatever the catalog says about the key.
  *
  * Malformed expectations are an ERROR naming the element; nothing is skipped.
  * Two expectations for the same key that disagree are an ERROR naming both.
@@ -90,6 +96,7 @@ struct ForeignKey {
     int ncolumns, nref_columns;
     char on_delete, on_update;
     bool validated, indexed;
+    const char *disabled_on; /* tables whose enforcement triggers are off, or nullptr */
 };
 
 struct OutRow {
@@ -300,7 +307,20 @@ ForeignKey *load_foreign_keys(int *count)
         "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
         "                      OPERATOR(pg_catalog.@>) c.conkey "
         "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
-        "                      OPERATOR(pg_catalog.<@) c.conkey) "
+        "                      OPERATOR(pg_catalog.<@) c.conkey), "
+        /* the tables where an enforcement trigger of the key (or of a clone on a partition) is off */
+        "       (SELECT pg_catalog.string_agg(DISTINCT pg_catalog.format('%I.%I', tn.nspname, tr.relname), ', ' "
+        "                                     ORDER BY pg_catalog.format('%I.%I', tn.nspname, tr.relname)) "
+        "          FROM pg_catalog.pg_trigger t "
+        "          JOIN pg_catalog.pg_class tr ON tr.oid OPERATOR(pg_catalog.=) t.tgrelid "
+        "          JOIN pg_catalog.pg_namespace tn ON tn.oid OPERATOR(pg_catalog.=) tr.relnamespace "
+        "         WHERE t.tgisinternal "
+        "           AND t.tgenabled OPERATOR(pg_catalog.=) ANY ('{D,R}'::pg_catalog.\"char\"[]) "
+        "           AND t.tgconstraint IN (WITH RECURSIVE tree(oid) AS ( "
+        "                                    SELECT c.oid UNION ALL "
+        "                                    SELECT ch.oid FROM pg_catalog.pg_constraint ch "
+        "                                      JOIN tree ON ch.conparentid OPERATOR(pg_catalog.=) tree.oid) "
+        "                                  SELECT oid FROM tree)) "
         "  FROM pg_catalog.pg_constraint c "
         "  JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) c.conrelid "
         "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace "
@@ -325,6 +345,7 @@ ForeignKey *load_foreign_keys(int *count)
         k.columns = text_array_items(spi_datum(i, 9, &isnull), &k.ncolumns);
         k.ref_columns = text_array_items(spi_datum(i, 10, &isnull), &k.nref_columns);
         k.indexed = DatumGetBool(spi_datum(i, 11, &isnull));
+        k.disabled_on = spi_text(i, 12);
     }
     *count = n;
     return out;
@@ -464,19 +485,31 @@ OutRow judge_key(const ForeignKey &k, Expectation *e)
     OutRow r = {k.table_name, k.name, k.references_name, k.columns, k.ref_columns, k.ncolumns, k.nref_columns,
                 action_name(k.on_delete), action_name(k.on_update), nullptr, nullptr, nullptr};
     const char *not_valid = k.validated ? "" : "; the constraint is NOT VALID (existing rows were never checked)";
+    const char *not_enforced =
+        k.disabled_on == nullptr
+            ? nullptr
+            : psprintf("NOT ENFORCED: its triggers are disabled on %s (ALTER TABLE ... DISABLE TRIGGER): "
+                       "rows that break the key are accepted, ON DELETE %s is not applied; "
+                       "ALTER TABLE ... ENABLE TRIGGER ALL on it restores the checks (rows accepted meanwhile "
+                       "are not re-checked)",
+                       k.disabled_on, r.on_delete);
     if (e != nullptr) {
         r.expected_on_delete = e->on_delete;
         bool match = strcmp(e->on_delete, r.on_delete) == 0;
-        r.status = match ? "PASS" : "FAIL";
-        r.detail = match ? psprintf("ON DELETE %s as expected%s", r.on_delete, not_valid)
-                         : psprintf("ON DELETE %s, expected %s (%s)%s", r.on_delete, e->on_delete, e->label, not_valid);
+        r.status = match && not_enforced == nullptr ? "PASS" : "FAIL";
+        r.detail = match ? psprintf("ON DELETE %s as expected%s%s%s", r.on_delete, not_valid,
+                                    not_enforced ? ", but " : "", not_enforced ? not_enforced : "")
+                         : psprintf("ON DELETE %s, expected %s (%s)%s%s%s", r.on_delete, e->on_delete, e->label,
+                                    not_valid, not_enforced ? "; " : "", not_enforced ? not_enforced : "");
         return r;
     }
     StringInfoData why;
     initStringInfo(&why);
+    if (not_enforced != nullptr)
+        appendStringInfoString(&why, not_enforced);
     if (k.on_delete == 'c')
-        appendStringInfo(&why, "ON DELETE CASCADE: deleting a row of %s deletes the rows that reference it",
-                         k.references_name);
+        appendStringInfo(&why, "%sON DELETE CASCADE: deleting a row of %s deletes the rows that reference it",
+                         why.len ? "; " : "", k.references_name);
     if (!k.validated)
         appendStringInfo(&why, "%sNOT VALID: existing rows were never checked", why.len ? "; " : "");
     if (!k.indexed)

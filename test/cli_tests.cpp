@@ -1070,7 +1070,7 @@ TEST_F(Cli, UnicodeBlanksCannotForgeWorkflowCommands)
     // github: a file named <U+00A0>::stop-commands::tok does not silence the annotations after it
     r = run_cli({"check", "--format", "github", "--dsn", db, "\u00a0::stop-commands::tok", "b.sql"}, {}, "", dir);
     EXPECT_EQ(r.code, 2) << r.out << r.err;
-    expect_no_forged_command(r.out, {"::error file=b.sql,line=1,title=blocked drop_table::"});
+    expect_no_forged_command(r.out, {"::error file=b.sql,line=1,", "::warning file=b.sql,line=1,"});
     EXPECT_TRUE(has_line(r.out, "migrate_guard: \u00a0::stop-commands::tok: SAFE TO DEPLOY (1 statement)")) << r.out;
     EXPECT_TRUE(contains(r.out, "\n::error file=b.sql,line=1,title=blocked drop_table::")) << r.out;
 

@@ -30,6 +30,10 @@ SELECT * FROM migrate_guard.compare_schema('before');
 ALTER TABLE parent DISABLE TRIGGER ALL;
 SELECT * FROM migrate_guard.compare_schema('before');
 SELECT constraint_name, status, detail FROM migrate_guard.verify_fk_rules();
+-- both sides (the attack's case)
+ALTER TABLE child DISABLE TRIGGER ALL;
+SELECT constraint_name, status, detail FROM migrate_guard.verify_fk_rules();
+ALTER TABLE child ENABLE TRIGGER ALL;
 -- one internal trigger disabled by name, or set to REPLICA only
 ALTER TABLE parent ENABLE TRIGGER ALL;
 SELECT tgname AS ri_trigger FROM pg_trigger

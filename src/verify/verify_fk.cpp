@@ -97,6 +97,8 @@ struct ForeignKey {
     char on_delete, on_update;
     bool validated, indexed;
     const char *disabled_on; /* tables whose enforcement triggers are off, or nullptr */
+    bool checks_off;         /* a check trigger (on the referencing side) is off */
+    bool actions_off;        /* an action trigger (on the referenced side) is off */
 };
 
 struct OutRow {
@@ -308,7 +310,7 @@ ForeignKey *load_foreign_keys(int *count)
         "                      OPERATOR(pg_catalog.@>) c.conkey "
         "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
         "                      OPERATOR(pg_catalog.<@) c.conkey), "
-        "       off.tables "
+        "       off.tables, off.checks_off, off.actions_off "
         "  FROM pg_catalog.pg_constraint c "
         "  JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) c.conrelid "
         "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace "
@@ -316,8 +318,9 @@ ForeignKey *load_foreign_keys(int *count)
         "  JOIN pg_catalog.pg_namespace fn ON fn.oid OPERATOR(pg_catalog.=) fr.relnamespace "
         /* the tables where an enforcement trigger of a key (or of its clone on a partition) is off:
            walked up from the few disabled triggers, not looked for per key */
-        "  LEFT JOIN (WITH RECURSIVE up(oid, parent, tbl) AS ( "
-        "               SELECT tc.oid, tc.conparentid, pg_catalog.format('%I.%I', tn.nspname, tr.relname) "
+        "  LEFT JOIN (WITH RECURSIVE up(oid, parent, tbl, checks) AS ( "
+        "               SELECT tc.oid, tc.conparentid, pg_catalog.format('%I.%I', tn.nspname, tr.relname), "
+        "                      t.tgrelid OPERATOR(pg_catalog.=) tc.conrelid " /* a check trigger, else an action's */
         "                 FROM pg_catalog.pg_trigger t "
         "                 JOIN pg_catalog.pg_constraint tc ON tc.oid OPERATOR(pg_catalog.=) t.tgconstraint "
         "                 JOIN pg_catalog.pg_class tr ON tr.oid OPERATOR(pg_catalog.=) t.tgrelid "
@@ -325,9 +328,11 @@ ForeignKey *load_foreign_keys(int *count)
         "                WHERE t.tgisinternal "
         "                  AND t.tgenabled OPERATOR(pg_catalog.=) ANY ('{D,R}'::pg_catalog.\"char\"[]) "
         "               UNION "
-        "               SELECT p.oid, p.conparentid, up.tbl FROM up "
+        "               SELECT p.oid, p.conparentid, up.tbl, up.checks FROM up "
         "                 JOIN pg_catalog.pg_constraint p ON p.oid OPERATOR(pg_catalog.=) up.parent) "
-        "             SELECT oid, pg_catalog.string_agg(DISTINCT tbl, ', ' ORDER BY tbl) AS tables "
+        "             SELECT oid, pg_catalog.string_agg(DISTINCT tbl, ', ' ORDER BY tbl) AS tables, "
+        "                    pg_catalog.bool_or(checks) AS checks_off, "
+        "                    pg_catalog.bool_or(NOT checks) AS actions_off "
         "               FROM up GROUP BY oid) off ON off.oid OPERATOR(pg_catalog.=) c.oid "
         " WHERE c.contype OPERATOR(pg_catalog.=) 'f' AND c.conparentid OPERATOR(pg_catalog.=) 0 AND " MG_SCOPE_SQL;
     spi_query_with_schemas(sql, nullptr);
@@ -349,6 +354,10 @@ ForeignKey *load_foreign_keys(int *count)
         k.ref_columns = text_array_items(spi_datum(i, 10, &isnull), &k.nref_columns);
         k.indexed = DatumGetBool(spi_datum(i, 11, &isnull));
         k.disabled_on = spi_text(i, 12);
+        if (k.disabled_on != nullptr) {
+            k.checks_off = DatumGetBool(spi_datum(i, 13, &isnull));
+            k.actions_off = DatumGetBool(spi_datum(i, 14, &isnull));
+        }
     }
     *count = n;
     return out;
@@ -491,11 +500,18 @@ OutRow judge_key(const ForeignKey &k, Expectation *e)
     const char *not_enforced =
         k.disabled_on == nullptr
             ? nullptr
-            : psprintf("NOT ENFORCED: its triggers are disabled on %s (ALTER TABLE ... DISABLE TRIGGER): "
-                       "rows that break the key are accepted, ON DELETE %s is not applied; "
-                       "ALTER TABLE ... ENABLE TRIGGER ALL on it restores the checks (rows accepted meanwhile "
-                       "are not re-checked)",
-                       k.disabled_on, r.on_delete);
+            : psprintf("NOT ENFORCED: its triggers are disabled on %s (ALTER TABLE ... DISABLE TRIGGER): %s%s%s; "
+                       "rows that break the key are accepted; ALTER TABLE ... ENABLE TRIGGER ALL there restores "
+                       "the checks (rows accepted meanwhile are not re-checked)",
+                       k.disabled_on,
+                       k.checks_off ? psprintf("rows written to %s are not checked against %s", k.table_name,
+                                               k.references_name)
+                                    : "",
+                       k.checks_off && k.actions_off ? ", and " : "",
+                       k.actions_off ? psprintf("deleting or updating a row of %s does not apply ON DELETE %s / "
+                                                "ON UPDATE %s",
+                                                k.references_name, r.on_delete, r.on_update)
+                                     : "");
     if (e != nullptr) {
         r.expected_on_delete = e->on_delete;
         bool match = strcmp(e->on_delete, r.on_delete) == 0;

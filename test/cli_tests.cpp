@@ -894,6 +894,34 @@ TEST_F(Cli, OutputCannotInjectWorkflowCommandsOrTerminalControls)
     EXPECT_TRUE(contains(text.out, "\033[1;31mblocked\033[0m")) << text.out;
 }
 
+// The white space GitHub's runner trims before it looks for "::" (.NET
+// Char.IsWhiteSpace), plus U+180E, U+200B-U+200D, U+2060 and U+FEFF (to be safe), in UTF-8.
+const std::vector<std::string> kUnicodeBlanks = {
+    "\u0085", "\u00a0", "\u1680", "\u180e", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004",
+    "\u2005", "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u200b", "\u200c", "\u200d",
+    "\u2028", "\u2029", "\u202f", "\u205f", "\u2060", "\u3000", "\ufeff"};
+
+// the first character of a line the runner would not trim
+size_t first_visible(const std::string &l)
+{
+    size_t i = 0;
+    for (bool more = true; more && i < l.size();) {
+        more = false;
+        if (std::string(" \t\v\f\r").find(l[i]) != std::string::npos) {
+            i++;
+            more = true;
+            continue;
+        }
+        for (const std::string &b : kUnicodeBlanks)
+            if (l.compare(i, b.size(), b) == 0) {
+                i += b.size();
+                more = true;
+                break;
+            }
+    }
+    return i;
+}
+
 // Every line of a text or GitHub output: none issues a workflow command
 // (the runner trims leading blanks, then looks for "::"; "##[" anywhere),
 // except the annotations the client writes itself (`annotations`: their prefixes).
@@ -906,8 +934,8 @@ void expect_no_forged_command(const std::string &out, const std::vector<std::str
             own = own || l.rfind(a, 0) == 0;
         if (own)
             continue;
-        size_t first = l.find_first_not_of(" \t");
-        EXPECT_FALSE(first != std::string::npos && l.compare(first, 2, "::") == 0) << "line: " << l << "\n" << out;
+        size_t first = first_visible(l);
+        EXPECT_FALSE(l.compare(first, 2, "::") == 0) << "line: " << l << "\n" << out;
         EXPECT_FALSE(contains(l, "##[")) << "line: " << l << "\n" << out;
     }
 }
@@ -1008,6 +1036,61 @@ TEST_F(Cli, TextFormatQuotesNamesAndNeutralisesEveryLine)
     EXPECT_FALSE(contains(r.err, "##[")) << r.err;
     EXPECT_TRUE(contains(r.err, "no?]0;x?## [error]such.sql")) << r.err;
     ASSERT_TRUE(su.exec("DROP DATABASE mg_cli_forge WITH (FORCE)").ok);
+}
+
+// GitHub's runner trims every Unicode blank (U+00A0, U+3000, ...) before it
+// looks for "::": a file name or a table comment starting a line with one
+// then "::" cannot write a workflow command, in any format (attack3_cli_unicode_blank).
+TEST_F(Cli, UnicodeBlanksCannotForgeWorkflowCommands)
+{
+    std::string db = dsn("mg_cli");
+    std::string dir = temp_dir() + "/unicode_blanks";
+    mkdir(dir.c_str(), 0700);
+    std::vector<std::string> files;
+    for (const std::string &b : kUnicodeBlanks) {
+        files.push_back(b + "::error file=README.md,line=1::all clear");
+        std::ofstream(dir + "/" + files.back()) << "SELECT 1;\n";
+    }
+    std::ofstream(dir + "/\u00a0::stop-commands::tok") << "SELECT 1;\n";
+    std::ofstream(dir + "/b.sql") << "DROP TABLE accounts;\n";
+    std::vector<std::string> args = {"check", "--dsn", db};
+    args.insert(args.end(), files.begin(), files.end());
+    for (const char *format : {"text", "github"}) {
+        std::vector<std::string> a = args;
+        a.insert(a.begin() + 1, {"--format", format});
+        CliRun r = run_cli(a, {}, "", dir);
+        EXPECT_EQ(r.code, 0) << r.out << r.err;
+        expect_no_forged_command(r.out);
+        expect_no_forged_command(r.err);
+    }
+    // text: the name is quoted, the blank written as its bytes (as git does)
+    CliRun r = run_cli({"check", "--dsn", db, "\u00a0::error file=README.md,line=1::all clear"}, {}, "", dir);
+    EXPECT_TRUE(has_line(r.out, "\"\\302\\240::error file=README.md,line=1::all clear\": SAFE TO DEPLOY (1 statement)"))
+        << r.out;
+    // github: a file named <U+00A0>::stop-commands::tok does not silence the annotations after it
+    r = run_cli({"check", "--format", "github", "--dsn", db, "\u00a0::stop-commands::tok", "b.sql"}, {}, "", dir);
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    expect_no_forged_command(r.out, {"::error file=b.sql,line=1,", "::warning file=b.sql,line=1,"});
+    EXPECT_TRUE(has_line(r.out, "migrate_guard: \u00a0::stop-commands::tok: SAFE TO DEPLOY (1 statement)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\n::error file=b.sql,line=1,title=blocked drop_table::")) << r.out;
+
+    // diff: a table comment any table owner writes, a line of it starting with a blank
+    Session su("dbname=postgres user=postgres");
+    ASSERT_TRUE(su.exec("DROP DATABASE IF EXISTS mg_cli_blank WITH (FORCE)").ok);
+    ASSERT_TRUE(su.exec("CREATE DATABASE mg_cli_blank TEMPLATE mg_cli_pass").ok);
+    {
+        Session s("dbname=mg_cli_blank user=postgres");
+        Result c = s.exec("COMMENT ON TABLE users IS E'harmless\\n\\u3000::error file=README.md,line=1::forged';"
+                          "COMMENT ON TABLE posts IS E'\\u00a0\\u2003::warning::forged too';");
+        ASSERT_TRUE(c.ok) << c.message;
+    }
+    for (const char *format : {"text", "github"}) {
+        r = run_cli({"diff", "--format", format, dsn("mg_cli_pass"), dsn("mg_cli_blank")});
+        EXPECT_EQ(r.code, 1) << r.out << r.err;
+        expect_no_forged_command(r.out, {"::notice title=schema diff"});
+        EXPECT_TRUE(contains(r.out, "forged")) << r.out;
+    }
+    ASSERT_TRUE(su.exec("DROP DATABASE mg_cli_blank WITH (FORCE)").ok);
 }
 
 // A database whose extension is older than the functions the client calls: exit 3, one clear line.

@@ -2,6 +2,7 @@
 #include "cli/connection.h"
 
 #include "cli/exit_codes.h"
+#include "cli/text_output.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -56,12 +57,19 @@ Connection::Connection(const std::optional<std::string> &dsn, const std::string 
 
 void Connection::on_notice(void *self, const PGresult *res)
 {
-    // NOTICEs and WARNINGs of the server go to stderr, one line each
-    auto *c = static_cast<Connection *>(self);
-    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
-    const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-    std::fprintf(stderr, "migrate_guard: %s from %s: %s\n", severity ? severity : "NOTICE", c->describe().c_str(),
-                 one_line(message ? message : "").c_str());
+    // NOTICEs and WARNINGs of the server go to stderr, one line each, neutralised
+    // as error lines are (no control character, no "##["); nothing is thrown
+    // back into libpq
+    try {
+        auto *c = static_cast<Connection *>(self);
+        const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
+        const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        std::string line = std::string(severity ? severity : "NOTICE") + " from " + c->describe() + ": " +
+                           (message ? message : "");
+        std::fprintf(stderr, "migrate_guard: %s\n", error_line(line).c_str());
+    } catch (...) {
+        std::fputs("migrate_guard: NOTICE (out of memory)\n", stderr);
+    }
 }
 
 std::string Connection::database() const

@@ -1,6 +1,8 @@
 // github_output.cpp — see github_output.h.
 #include "cli/github_output.h"
 
+#include "cli/blanks.h"
+
 namespace mgcli {
 
 std::string github_escape_data(const std::string &s)
@@ -62,8 +64,10 @@ std::string github_plain_line(const std::string &line)
             out += c;
         }
     }
-    size_t first = out.find_first_not_of(" \t");
-    if (first != std::string::npos && out.compare(first, 2, "::") == 0)
+    size_t first = 0; // past every blank the runner trims (Unicode ones too)
+    while (size_t n = blank_length(out, first))
+        first += n;
+    if (out.compare(first, 2, "::") == 0)
         out = "migrate_guard: " + out;
     return out + "\n";
 }

@@ -6,30 +6,13 @@
 #include "cli/exit_codes.h"
 #include "cli/help.h"
 #include "cli/options.h"
+#include "cli/text_output.h"
 
 #include <cstdio>
 #include <exception>
 #include <string>
 
 using namespace mgcli;
-
-// The one line of an error on stderr (CI logs read stderr for workflow
-// commands too): whitespace runs become one space, other control characters
-// '?', and "##[" becomes "## [" (the line itself starts with "migrate_guard: ").
-static std::string error_line(const char *what)
-{
-    std::string line = one_line(what), out;
-    for (size_t i = 0; i < line.size(); i++) {
-        unsigned char c = static_cast<unsigned char>(line[i]);
-        if (line.compare(i, 3, "##[") == 0) {
-            out += "## [";
-            i += 2;
-        } else {
-            out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 static int run(const Options &o)
 {

@@ -1,6 +1,9 @@
 // text_output.cpp — see text_output.h.
 #include "cli/text_output.h"
 
+#include "cli/blanks.h"
+#include "cli/connection.h"
+
 #include <cstdio>
 
 namespace mgcli {
@@ -51,10 +54,10 @@ std::string neutralise_line(const std::string &line)
             out += line[i];
         }
     }
-    size_t first = 0; // first visible character: past blanks and colour sequences
+    size_t first = 0; // first visible character: past blanks (Unicode ones too) and colour sequences
     for (;;) {
-        if (first < out.size() && (out[first] == ' ' || out[first] == '\t'))
-            first++;
+        if (size_t n = blank_length(out, first))
+            first += n;
         else if (size_t n = sgr_length(out, first))
             first += n;
         else
@@ -84,16 +87,41 @@ void emit_text(const std::string &s)
     emit(out);
 }
 
+std::string error_line(const std::string &what)
+{
+    std::string line = one_line(what), out;
+    for (size_t i = 0; i < line.size(); i++) {
+        unsigned char c = static_cast<unsigned char>(line[i]);
+        if (line.compare(i, 3, "##[") == 0) {
+            out += "## [";
+            i += 2;
+        } else {
+            out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 std::string text_field(const std::string &s)
 {
-    bool plain = true;
+    bool plain = !has_unicode_blank(s);
     for (unsigned char c : s)
         if (c < 0x20 || c == 0x7f)
             plain = false;
     if (plain)
         return s;
     std::string out = "\"";
-    for (unsigned char c : s) {
+    for (size_t i = 0; i < s.size(); i++) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (size_t n = unicode_blank_length(s, i)) { // a non-ASCII blank: its bytes in octal, as git writes them
+            for (size_t k = 0; k < n; k++) {
+                char oct[5];
+                std::snprintf(oct, sizeof oct, "\\%03o", static_cast<unsigned char>(s[i + k]));
+                out += oct;
+            }
+            i += n - 1;
+            continue;
+        }
         switch (c) {
         case '\a': out += "\\a"; break;
         case '\b': out += "\\b"; break;

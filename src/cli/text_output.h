@@ -13,11 +13,17 @@ void emit(const std::string &s);
 // The text format's output: emit() after neutralising each line as
 // github_plain_line() does for GitHub (CI logs run workflow commands found in
 // any output): "##[" becomes "## [", and a line whose first visible
-// characters are "::" gets "migrate_guard: " before them.
+// characters are "::" gets "migrate_guard: " before them. Blanks are every
+// character the runner trims (cli/blanks.h: U+00A0, U+3000, ... too).
 void emit_text(const std::string &s);
+// The text of one line on stderr (CI logs read stderr for workflow commands
+// too; the line itself starts with "migrate_guard: "): whitespace runs become
+// one space, other control characters '?', and "##[" becomes "## [".
+std::string error_line(const std::string &what);
 // A one-line field of the text format (a file, object or check name, a rule,
-// a label): unchanged when it holds no control character, otherwise in double
-// quotes with C escapes (\n, \t, \033, \", \\) as git quotes such names, so
+// a label): unchanged when it holds no control character and no non-ASCII
+// blank (cli/blanks.h), otherwise in double quotes with C escapes (\n, \t,
+// \033, \", \\; a non-ASCII blank as its bytes, \302\240) as git quotes such names, so
 // that it stays on its line and cannot forge another (a verdict, a workflow
 // command) nor drive the terminal.
 std::string text_field(const std::string &s);

@@ -35,6 +35,7 @@ constexpr Default kDefaults[] = {
     {"column", "not_null", "false"},
     {"domain", "not_null", "false"},
     {"constraint", "validated", "true"},
+    {"constraint", "enforced", "true"},
     {"constraint", "on_delete", "NO ACTION"},
     {"constraint", "on_update", "NO ACTION"},
     {"index", "valid", "true"},

@@ -7,6 +7,13 @@
  * database and its restored dump): internal triggers (foreign-key and
  * constraint-index triggers) and constraints cloned onto partitions or onto
  * the partitions of a referenced partitioned table (conparentid <> 0).
+ *
+ * What those internal triggers do is not left out: a constraint enforced by
+ * triggers (a foreign key, a deferrable unique or exclusion constraint) one
+ * of which — its own or one of a clone on a partition — is DISABLED or
+ * REPLICA-only (ALTER TABLE ... DISABLE TRIGGER ALL) is no longer checked in
+ * ordinary sessions: it gets `enforced` false (written only then, so the
+ * exports of enforced constraints are unchanged).
  */
 #include "common/bridge.h"
 #include "schema/export_queries.h"
@@ -27,11 +34,22 @@ SELECT 'constraint' AS type,
        co.convalidated AS validated,
        CASE WHEN co.contype = 'f' THEN )SQL" MG_FK_ACTION("co.confdeltype") R"SQL( END AS on_delete,
        CASE WHEN co.contype = 'f' THEN )SQL" MG_FK_ACTION("co.confupdtype") R"SQL( END AS on_update,
+       CASE WHEN off.oid IS NOT NULL THEN false END AS enforced,
        d.description AS comment
   FROM pg_catalog.pg_constraint co
   JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
   LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
   LEFT JOIN pg_catalog.pg_type ty ON ty.oid = co.contypid
+  -- the constraints (walked up from clones to the one a user declared) with an
+  -- enforcement trigger that does not fire in an ordinary session
+  LEFT JOIN (WITH RECURSIVE up(oid, parent) AS (
+               SELECT tc.oid, tc.conparentid
+                 FROM pg_catalog.pg_trigger t
+                 JOIN pg_catalog.pg_constraint tc ON tc.oid = t.tgconstraint
+                WHERE t.tgisinternal AND t.tgenabled IN ('D', 'R')
+               UNION
+               SELECT p.oid, p.conparentid FROM up JOIN pg_catalog.pg_constraint p ON p.oid = up.parent)
+             SELECT DISTINCT oid FROM up) off ON off.oid = co.oid
 )SQL" MG_COMMENT_JOIN("d", "pg_catalog.pg_constraint", "co.oid", "0") R"SQL(
  WHERE co.conparentid = 0
    AND (co.conrelid <> 0 OR co.contypid <> 0)

@@ -398,7 +398,8 @@ const char *attribute_change_severity(int rank, const char *attribute, const cha
         attr == "tablespace" || attr == "clustered" || attr == "position")
         return kInfo;
     if (attr == "rls_enabled" || attr == "rls_forced" || attr == "security_invoker" || attr == "security_barrier" ||
-        attr == "not_null" || attr == "populated" || attr == "validated")
+        attr == "not_null" || attr == "populated" || attr == "validated" ||
+        attr == "enforced")
         return is("true", before) ? kDanger : kWarn;
     /* a partition detached, an inheritance child cut off: its rows left the parent's queries */
     if (attr == "partition_of" || attr == "inherits")

@@ -20,7 +20,8 @@
  *           predicate or NULLS treatment changed; a PRIMARY KEY, UNIQUE,
  *           EXCLUDE or FOREIGN KEY re-added with another guarantee, a
  *           constraint of another kind under the same name, a constraint no
- *           longer validated; LEAKPROOF added
+ *           longer validated or no longer enforced (an enforcement trigger
+ *           disabled); LEAKPROOF added
  *   warn    any other change of a definition, type, default, owner, option
  *           or setting (a CHECK's or a policy's expression: stricter or
  *           looser is not decidable); a privilege granted; a non-unique index, rule,

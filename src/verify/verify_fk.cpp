@@ -9,12 +9,18 @@
  * the key on exactly those columns (and wins over one without).
  *
  *   PASS     the key matches its expectation (or has none and nothing to warn about)
- *   FAIL     ON DELETE differs from the expectation
+ *   FAIL     ON DELETE differs from the expectation, or the key has an
+ *            expectation and is not enforced (below)
  *   MISSING  an expectation no key matches (a general expectation beside a
  *            specific one for the same pair, and an expectation given twice,
  *            match the same keys: neither is MISSING while a key exists)
- *   WARN     no expectation, and ON DELETE CASCADE, NOT VALID, or no index
- *            leading with the referencing columns
+ *   WARN     no expectation, and ON DELETE CASCADE, NOT VALID, not enforced,
+ *            or no index leading with the referencing columns
+ *
+ * Not enforced: one of the key's internal triggers (its own or a clone's on a
+ * partition) is DISABLED or REPLICA-only (ALTER TABLE ... DISABLE TRIGGER
+ * ALL): rows that break it are accepted and its ON DELETE action does not run
+ * in ordinary sessions, whatever the catalog says about the key.
  *
  * Malformed expectations are an ERROR naming the element; nothing is skipped.
  * Two expectations for the same key that disagree are an ERROR naming both.
@@ -90,6 +96,9 @@ struct ForeignKey {
     int ncolumns, nref_columns;
     char on_delete, on_update;
     bool validated, indexed;
+    const char *disabled_on; /* tables whose enforcement triggers are off, or nullptr */
+    bool checks_off;         /* a check trigger (on the referencing side) is off */
+    bool actions_off;        /* an action trigger (on the referenced side) is off */
 };
 
 struct OutRow {
@@ -300,12 +309,31 @@ ForeignKey *load_foreign_keys(int *count)
         "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
         "                      OPERATOR(pg_catalog.@>) c.conkey "
         "                  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1] "
-        "                      OPERATOR(pg_catalog.<@) c.conkey) "
+        "                      OPERATOR(pg_catalog.<@) c.conkey), "
+        "       off.tables, off.checks_off, off.actions_off "
         "  FROM pg_catalog.pg_constraint c "
         "  JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) c.conrelid "
         "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace "
         "  JOIN pg_catalog.pg_class fr ON fr.oid OPERATOR(pg_catalog.=) c.confrelid "
         "  JOIN pg_catalog.pg_namespace fn ON fn.oid OPERATOR(pg_catalog.=) fr.relnamespace "
+        /* the tables where an enforcement trigger of a key (or of its clone on a partition) is off:
+           walked up from the few disabled triggers, not looked for per key */
+        "  LEFT JOIN (WITH RECURSIVE up(oid, parent, tbl, checks) AS ( "
+        "               SELECT tc.oid, tc.conparentid, pg_catalog.format('%I.%I', tn.nspname, tr.relname), "
+        "                      t.tgrelid OPERATOR(pg_catalog.=) tc.conrelid " /* a check trigger, else an action's */
+        "                 FROM pg_catalog.pg_trigger t "
+        "                 JOIN pg_catalog.pg_constraint tc ON tc.oid OPERATOR(pg_catalog.=) t.tgconstraint "
+        "                 JOIN pg_catalog.pg_class tr ON tr.oid OPERATOR(pg_catalog.=) t.tgrelid "
+        "                 JOIN pg_catalog.pg_namespace tn ON tn.oid OPERATOR(pg_catalog.=) tr.relnamespace "
+        "                WHERE t.tgisinternal "
+        "                  AND t.tgenabled OPERATOR(pg_catalog.=) ANY ('{D,R}'::pg_catalog.\"char\"[]) "
+        "               UNION "
+        "               SELECT p.oid, p.conparentid, up.tbl, up.checks FROM up "
+        "                 JOIN pg_catalog.pg_constraint p ON p.oid OPERATOR(pg_catalog.=) up.parent) "
+        "             SELECT oid, pg_catalog.string_agg(DISTINCT tbl, ', ' ORDER BY tbl) AS tables, "
+        "                    pg_catalog.bool_or(checks) AS checks_off, "
+        "                    pg_catalog.bool_or(NOT checks) AS actions_off "
+        "               FROM up GROUP BY oid) off ON off.oid OPERATOR(pg_catalog.=) c.oid "
         " WHERE c.contype OPERATOR(pg_catalog.=) 'f' AND c.conparentid OPERATOR(pg_catalog.=) 0 AND " MG_SCOPE_SQL;
     spi_query_with_schemas(sql, nullptr);
     int n = static_cast<int>(SPI_processed);
@@ -325,6 +353,11 @@ ForeignKey *load_foreign_keys(int *count)
         k.columns = text_array_items(spi_datum(i, 9, &isnull), &k.ncolumns);
         k.ref_columns = text_array_items(spi_datum(i, 10, &isnull), &k.nref_columns);
         k.indexed = DatumGetBool(spi_datum(i, 11, &isnull));
+        k.disabled_on = spi_text(i, 12);
+        if (k.disabled_on != nullptr) {
+            k.checks_off = DatumGetBool(spi_datum(i, 13, &isnull));
+            k.actions_off = DatumGetBool(spi_datum(i, 14, &isnull));
+        }
     }
     *count = n;
     return out;
@@ -464,19 +497,38 @@ OutRow judge_key(const ForeignKey &k, Expectation *e)
     OutRow r = {k.table_name, k.name, k.references_name, k.columns, k.ref_columns, k.ncolumns, k.nref_columns,
                 action_name(k.on_delete), action_name(k.on_update), nullptr, nullptr, nullptr};
     const char *not_valid = k.validated ? "" : "; the constraint is NOT VALID (existing rows were never checked)";
+    const char *not_enforced =
+        k.disabled_on == nullptr
+            ? nullptr
+            : psprintf("NOT ENFORCED: its triggers are disabled on %s (ALTER TABLE ... DISABLE TRIGGER): %s%s%s; "
+                       "rows that break the key are accepted; ALTER TABLE ... ENABLE TRIGGER ALL there restores "
+                       "the checks (rows accepted meanwhile are not re-checked)",
+                       k.disabled_on,
+                       k.checks_off ? psprintf("rows written to %s are not checked against %s", k.table_name,
+                                               k.references_name)
+                                    : "",
+                       k.checks_off && k.actions_off ? ", and " : "",
+                       k.actions_off ? psprintf("deleting or updating a row of %s does not apply ON DELETE %s / "
+                                                "ON UPDATE %s",
+                                                k.references_name, r.on_delete, r.on_update)
+                                     : "");
     if (e != nullptr) {
         r.expected_on_delete = e->on_delete;
         bool match = strcmp(e->on_delete, r.on_delete) == 0;
-        r.status = match ? "PASS" : "FAIL";
-        r.detail = match ? psprintf("ON DELETE %s as expected%s", r.on_delete, not_valid)
-                         : psprintf("ON DELETE %s, expected %s (%s)%s", r.on_delete, e->on_delete, e->label, not_valid);
+        r.status = match && not_enforced == nullptr ? "PASS" : "FAIL";
+        r.detail = match ? psprintf("ON DELETE %s as expected%s%s%s", r.on_delete, not_valid,
+                                    not_enforced ? ", but " : "", not_enforced ? not_enforced : "")
+                         : psprintf("ON DELETE %s, expected %s (%s)%s%s%s", r.on_delete, e->on_delete, e->label,
+                                    not_valid, not_enforced ? "; " : "", not_enforced ? not_enforced : "");
         return r;
     }
     StringInfoData why;
     initStringInfo(&why);
+    if (not_enforced != nullptr)
+        appendStringInfoString(&why, not_enforced);
     if (k.on_delete == 'c')
-        appendStringInfo(&why, "ON DELETE CASCADE: deleting a row of %s deletes the rows that reference it",
-                         k.references_name);
+        appendStringInfo(&why, "%sON DELETE CASCADE: deleting a row of %s deletes the rows that reference it",
+                         why.len ? "; " : "", k.references_name);
     if (!k.validated)
         appendStringInfo(&why, "%sNOT VALID: existing rows were never checked", why.len ? "; " : "");
     if (!k.indexed)

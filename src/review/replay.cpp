@@ -2,6 +2,7 @@
 #include "common/bridge.h"
 #include "review/hangs.h"
 #include "review/replay.h"
+#include "review/script_code.h"
 
 extern "C" {
 #include "nodes/makefuncs.h"
@@ -633,6 +634,7 @@ void replay_statement(ScriptState *state, Statement *st)
     state->memo_count = 0;
     if (links_after)
         replay_hangs(state, st);
+    replay_script_code(state, st);
 }
 
 void replay_effects(ScriptState *state, Statement *st)

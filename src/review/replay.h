@@ -131,6 +131,13 @@ struct ScriptState {
     List *renamed_columns; /* RenamedColumn * */
     bool renamed;          /* the script renamed, moved or dropped an existing relation, or renamed a column */
     List *session_path;    /* path at the start (path differs once the script sets search_path) */
+    /* script_code.h: rules and triggers the script creates or enables on existing tables, the trigger
+       firing modes that may be in force (session_replication_role), the statements of the current block */
+    List *code;            /* ScriptCode * */
+    bool roles_known;
+    bool may_origin;
+    bool may_replica;
+    List *block_stmts;     /* Statement * since the block's BEGIN */
     /* parse analysis of the DML of statement analyzed_stmt (rules_guard.cpp), reused by rules_calls.cpp */
     int analyzed_stmt;
     List *analyzed_queries;

@@ -80,6 +80,7 @@ void judge_statement(Statement *st, ScriptState *state)
     }
     review_locks(st, state);
     review_script_code(st, state);
+    review_fails(st, state);
     review_transaction_block(st, state);
     review_timeout(st, state);
 }

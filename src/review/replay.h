@@ -138,6 +138,7 @@ struct ScriptState {
     bool may_origin;
     bool may_replica;
     List *block_stmts;     /* Statement * since the block's BEGIN */
+    bool created_temp;     /* the script created a temporary relation (live_names.h names it pg_temp.x) */
     /* parse analysis of the DML of statement analyzed_stmt (rules_guard.cpp), reused by rules_calls.cpp */
     int analyzed_stmt;
     List *analyzed_queries;
@@ -154,10 +155,12 @@ RelRef resolve_relation(ScriptState *state, const RangeVar *rv);
 RelRef resolve_name_list(ScriptState *state, List *names);
 /* The schema-qualified name a CREATE of rv gives its relation. */
 char *new_relation_name(ScriptState *state, const RangeVar *rv);
+/* The schema a CREATE of rv puts its relation in (pg_temp for a temporary one). */
+const char *new_relation_schema(ScriptState *state, const RangeVar *rv);
 
 /* The created relation with this identity, under its current name (nullptr: dropped). */
 ScriptRel *created_relation(ScriptState *state, int id);
-/* Is the created relation new for the guard (created in the current transaction of the script)? */
+/* Is the created relation new for the guard (created in the current transaction of the script, or temporary)? */
 bool created_in_current_xact(const ScriptState *state, const ScriptRel *e);
 
 /* Applies the statement's effects to the state (after it was judged). */

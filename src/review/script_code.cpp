@@ -446,6 +446,18 @@ void replay_script_code(ScriptState *state, Statement *st)
     case T_AlterTableStmt:
         alter_table(state, st, castNode(AlterTableStmt, stmt));
         break;
+    case T_CreateStmt:
+        state->created_temp |= castNode(CreateStmt, stmt)->relation->relpersistence == RELPERSISTENCE_TEMP;
+        break;
+    case T_CreateTableAsStmt:
+        state->created_temp |= castNode(CreateTableAsStmt, stmt)->into->rel->relpersistence == RELPERSISTENCE_TEMP;
+        break;
+    case T_ViewStmt:
+        state->created_temp |= castNode(ViewStmt, stmt)->view->relpersistence == RELPERSISTENCE_TEMP;
+        break;
+    case T_CreateSeqStmt:
+        state->created_temp |= castNode(CreateSeqStmt, stmt)->sequence->relpersistence == RELPERSISTENCE_TEMP;
+        break;
     default:
         for_each_role_set(stmt, [&](const char *v, bool local) { set_role(state, v, local); });
         break;

@@ -48,3 +48,10 @@ COMMIT;
 PREPARE TRANSACTION 'none';
 $m$) WHERE statement_no IN (7, 10, 14, 15) ORDER BY statement_no;
 
+
+-- the README's example
+SELECT statement_no, lock_mode, rule, severity, message FROM migrate_guard.check_migration(
+  'BEGIN; ALTER TABLE orders ADD COLUMN c int; PREPARE TRANSACTION ''mig'';
+   SET session_replication_role = replica;
+   COPY orders (id, id) TO stdout;')
+ WHERE rule IN ('prepared_transaction', 'session_replication_role', 'invalid_statement') ORDER BY statement_no;

@@ -21,6 +21,7 @@
 #include "review/probes.h"
 #include "review/rules.h"
 #include "review/script.h"
+#include "review/script_code.h"
 #include "review/subxact.h"
 
 extern "C" {
@@ -78,6 +79,8 @@ void judge_statement(Statement *st, ScriptState *state)
         review_calls(st, state);
     }
     review_locks(st, state);
+    review_script_code(st, state);
+    review_fails(st, state);
     review_transaction_block(st, state);
     review_timeout(st, state);
 }

@@ -55,8 +55,18 @@ char *live_schema(Oid relid)
 Oid rename_range_var(Renamer *r, RangeVar *rv)
 {
     Oid relid = existing_relid(r, rv);
-    if (!OidIsValid(relid))
+    if (!OidIsValid(relid)) {
+        /* a temporary relation of the script's own, which may shadow an existing one: name its schema */
+        if (r->state->created_temp && rv != nullptr && rv->relname != nullptr && rv->schemaname == nullptr &&
+            !is_cte_name(r, rv)) {
+            RelRef ref = resolve_relation(r->state, rv);
+            if (ref.state == RelState::created && strcmp(ref.entry->key.nsp, "pg_temp") == 0) {
+                rv->schemaname = pstrdup("pg_temp");
+                r->changed = true;
+            }
+        }
         return InvalidOid;
+    }
     char *nsp = live_schema(relid);
     char *rel = get_rel_name(relid);
     if (nsp == nullptr || rel == nullptr)
@@ -88,7 +98,8 @@ void rename_drop_objects(Renamer *r, DropStmt *ds, bool member)
             rel = list_truncate(rel, list_length(rel) - 1);
         }
         RangeVar *rv = makeRangeVarFromNameList(rel);
-        if (OidIsValid(rename_range_var(r, rv))) {
+        bool qualified = rv->schemaname != nullptr;
+        if (OidIsValid(rename_range_var(r, rv)) || (!qualified && rv->schemaname != nullptr)) {
             rel = list_make2(makeString(rv->schemaname), makeString(rv->relname));
             if (member_name != nullptr)
                 rel = lappend(rel, member_name);
@@ -261,7 +272,7 @@ Node *with_live_names(ScriptState *state, Node *stmt)
     if (stmt == nullptr)
         return nullptr;
     /* nothing renamed or moved, the session's search_path: the catalog reads the names as the review does */
-    if (!state->renamed && state->path == state->session_path)
+    if (!state->renamed && !state->created_temp && state->path == state->session_path)
         return stmt;
     Renamer r = {state, NIL, false};
     Node *copy = copy_node(stmt);

@@ -2,6 +2,7 @@
 #include "common/bridge.h"
 #include "review/hangs.h"
 #include "review/replay.h"
+#include "review/script_code.h"
 
 extern "C" {
 #include "nodes/makefuncs.h"
@@ -525,6 +526,11 @@ RelRef resolve_uncached(ScriptState *state, const RangeVar *rv)
     return missing_ref(nullptr, rv->relname);
 }
 
+const char *new_relation_schema(ScriptState *state, const RangeVar *rv)
+{
+    return schema_of_new(state, rv);
+}
+
 char *new_relation_name(ScriptState *state, const RangeVar *rv)
 {
     return quote_qualified_identifier(schema_of_new(state, rv), rv->relname);
@@ -618,7 +624,8 @@ ScriptRel *created_relation(ScriptState *state, int id)
 
 bool created_in_current_xact(const ScriptState *state, const ScriptRel *e)
 {
-    return e->created_xact == state->xact;
+    /* the guard never judges a temporary relation: as exempt as a new one, whatever the transaction */
+    return e->created_xact == state->xact || strcmp(e->key.nsp, "pg_temp") == 0;
 }
 
 void replay_statement(ScriptState *state, Statement *st)
@@ -633,6 +640,7 @@ void replay_statement(ScriptState *state, Statement *st)
     state->memo_count = 0;
     if (links_after)
         replay_hangs(state, st);
+    replay_script_code(state, st);
 }
 
 void replay_effects(ScriptState *state, Statement *st)

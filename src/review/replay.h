@@ -131,6 +131,14 @@ struct ScriptState {
     List *renamed_columns; /* RenamedColumn * */
     bool renamed;          /* the script renamed, moved or dropped an existing relation, or renamed a column */
     List *session_path;    /* path at the start (path differs once the script sets search_path) */
+    /* script_code.h: rules and triggers the script creates or enables on existing tables, the trigger
+       firing modes that may be in force (session_replication_role), the statements of the current block */
+    List *code;            /* ScriptCode * */
+    bool roles_known;
+    bool may_origin;
+    bool may_replica;
+    List *block_stmts;     /* Statement * since the block's BEGIN */
+    bool created_temp;     /* the script created a temporary relation (live_names.h names it pg_temp.x) */
     /* parse analysis of the DML of statement analyzed_stmt (rules_guard.cpp), reused by rules_calls.cpp */
     int analyzed_stmt;
     List *analyzed_queries;
@@ -147,10 +155,12 @@ RelRef resolve_relation(ScriptState *state, const RangeVar *rv);
 RelRef resolve_name_list(ScriptState *state, List *names);
 /* The schema-qualified name a CREATE of rv gives its relation. */
 char *new_relation_name(ScriptState *state, const RangeVar *rv);
+/* The schema a CREATE of rv puts its relation in (pg_temp for a temporary one). */
+const char *new_relation_schema(ScriptState *state, const RangeVar *rv);
 
 /* The created relation with this identity, under its current name (nullptr: dropped). */
 ScriptRel *created_relation(ScriptState *state, int id);
-/* Is the created relation new for the guard (created in the current transaction of the script)? */
+/* Is the created relation new for the guard (created in the current transaction of the script, or temporary)? */
 bool created_in_current_xact(const ScriptState *state, const ScriptRel *e);
 
 /* Applies the statement's effects to the state (after it was judged). */

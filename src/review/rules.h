@@ -22,6 +22,10 @@
  *                          TABLESPACE too) and SET ACCESS METHOD
  *   rules_reach.cpp        the guard's rules on objects the script creates,
  *                          by the existing objects they reach (hangs.h)
+ *   rules_fails.cpp        statements that fail at once: unknown_object,
+ *                          already_exists, invalid_statement
+ *   script_code.cpp        rules and triggers the script creates or enables,
+ *                          session_replication_role, prepared_transaction
  */
 #pragma once
 
@@ -100,6 +104,8 @@ void review_calls(Statement *st, ScriptState *state);
 bool query_may_call(Node *stmt);
 /* Parse analysis (no post-parse hooks) and rewrite of a raw DML or query: the queries the planner would get. */
 List *analyze_statement(Node *stmt, const Statement *st);
+/* Statements that fail as soon as they run (rules_fails.cpp): unknown_object, already_exists, invalid_statement. */
+void review_fails(Statement *st, ScriptState *state);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

@@ -26,6 +26,7 @@
 #include "common/user_code.h"
 #include "review/live_names.h"
 #include "review/rules.h"
+#include "review/script_code.h"
 #include "review/subxact.h"
 
 extern "C" {
@@ -154,8 +155,10 @@ int16 trigger_events(Node *stmt)
  * "trigger t on public.x, which calls public.f(), a function defined in this
  * database" (nullptr: none).  Read from pg_trigger: the table is not opened.
  */
-char *user_trigger_text(Oid relid, int16 events)
+char *user_trigger_text(ScriptState *state, Oid relid, int16 events)
 {
+    bool origin, replica;
+    replication_roles(state, &origin, &replica);
     /* most tables have none: pg_class says so from the cache */
     HeapTuple rel = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
     if (!HeapTupleIsValid(rel))
@@ -172,9 +175,7 @@ char *user_trigger_text(Oid relid, int16 events)
     HeapTuple tup;
     while (found == nullptr && HeapTupleIsValid(tup = systable_getnext(scan))) {
         Form_pg_trigger t = reinterpret_cast<Form_pg_trigger>(GETSTRUCT(tup));
-        bool replica = SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA;
-        bool fires = t->tgenabled == TRIGGER_FIRES_ALWAYS ||
-                     (t->tgenabled == TRIGGER_FIRES_ON_ORIGIN && !replica) ||
+        bool fires = t->tgenabled == TRIGGER_FIRES_ALWAYS || (t->tgenabled == TRIGGER_FIRES_ON_ORIGIN && origin) ||
                      (t->tgenabled == TRIGGER_FIRES_ON_REPLICA && replica);
         if (!fires || (t->tgtype & events) == 0 || is_builtin_function(t->tgfoid))
             continue;
@@ -301,8 +302,8 @@ void review_calls(Statement *st, ScriptState *state)
     if (IsA(st->stmt, CopyStmt) && castNode(CopyStmt, st->stmt)->is_from) {
         const RangeVar *rv = castNode(CopyStmt, st->stmt)->relation;
         RelRef ref = rv != nullptr ? resolve_relation(state, rv) : RelRef{};
-        if (ref.state == RelState::existing)
-            if (char *found = user_trigger_text(ref.relid, TRIGGER_TYPE_INSERT))
+        if (ref.state == RelState::existing && !report_script_code(st, state, ref.relid, TRIGGER_TYPE_INSERT))
+            if (char *found = user_trigger_text(state, ref.relid, TRIGGER_TYPE_INSERT))
                 report_call(st, found);
         return;
     }
@@ -318,7 +319,10 @@ void review_calls(Statement *st, ScriptState *state)
     }
     /* a DML: the triggers it fires on its table */
     if (target != nullptr) {
-        if (char *found = user_trigger_text(resolve_relation(state, target).relid, trigger_events(query))) {
+        Oid relid = resolve_relation(state, target).relid;
+        if (report_script_code(st, state, relid, trigger_events(query)))
+            return;
+        if (char *found = user_trigger_text(state, relid, trigger_events(query))) {
             report_call(st, found);
             return;
         }

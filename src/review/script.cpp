@@ -14,6 +14,9 @@ Script *parse_script(const char *text, int len)
     s->text = text;
     s->len = len;
     s->sql = pnstrdup(text, len);
+    /* a UTF-8 byte order mark opening the file: psql skips it (blanked, so that offsets still hold) */
+    if (len >= 3 && memcmp(s->sql, "\xEF\xBB\xBF", 3) == 0)
+        memset(s->sql, ' ', 3);
     s->error_location = -1;
     int lex_base = 0;
     MemoryContext cxt = CurrentMemoryContext;

@@ -22,6 +22,9 @@
  *                          TABLESPACE too) and SET ACCESS METHOD
  *   rules_reach.cpp        the guard's rules on objects the script creates,
  *                          by the existing objects they reach (hangs.h)
+ *   rules_effects.cpp      the guard's refusals at the point of effect
+ *                          (guard_tamper, DROP IDENTITY's drop_sequence,
+ *                          drop_cascade on a temporary object), predicted
  */
 #pragma once
 
@@ -69,12 +72,15 @@ bool is_dml(const Node *stmt);
 Node *statement_dml(const Statement *st, ScriptState *state);
 const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where);
 /* The guard's classifier on analysed DML (analyze_statement()). */
-List *classify_dml(List *queries);
+/* params: the values of $n (EXECUTE's arguments); nullptr: unknown. */
+List *classify_dml(List *queries, ParamListInfo params = nullptr);
 
 /* Rule families (each judges one statement; relations it locks are noted on st). */
 void review_guard(Statement *st, ScriptState *state, const char *sql);
 /* Statements on objects the script creates, by the existing objects they reach (hangs.h). */
 void review_reach(Statement *st, ScriptState *state);
+/* The guard's refusals at the point of effect (object access, new dependencies, sequence writes), predicted. */
+void review_effects(Statement *st, ScriptState *state);
 void review_index(Statement *st, ScriptState *state);
 void review_table(Statement *st, ScriptState *state);
 void review_locks(Statement *st, ScriptState *state);
@@ -99,7 +105,8 @@ void review_calls(Statement *st, ScriptState *state);
 /* Cheap test on a raw SELECT / VALUES: could it call a function at all (`SELECT 1;` cannot)? */
 bool query_may_call(Node *stmt);
 /* Parse analysis (no post-parse hooks) and rewrite of a raw DML or query: the queries the planner would get. */
-List *analyze_statement(Node *stmt, const Statement *st);
+/* argtypes (TypeName *): the types of $1 .. $n a PREPARE declares; the others are deduced. */
+List *analyze_statement(Node *stmt, const Statement *st, List *argtypes = NIL);
 /* statements PostgreSQL refuses inside a transaction block */
 void review_transaction_block(Statement *st, ScriptState *state);
 

@@ -1,35 +1,47 @@
 --
--- review_temp_dependency (outside review, attack3) -- severity: MEDIUM
---
--- Broken promise (README, "Migration review"): "`blocked` | the guard would
--- refuse it in this database under the current settings (`rule` is the
--- guard's rule)"; a SAFE TO DEPLOY script is one the guard lets run.
--- The guard refuses (drop_cascade, "a statement that would make a permanent
--- object depend on a temporary one") a default, check, index, trigger or
--- policy on an existing table that uses a temporary sequence/function/type
--- the script created; the review rates each of those statements `ok` and the
--- script SAFE TO DEPLOY. The Limits name only "the always-true policy and the
--- parent without row-level security" as judged at run time, not by the review.
---
--- Right behaviour: the review reports `drop_cascade` `blocked` (the script
--- fails when deployed), verdict BLOCKED.
+-- review_temp_dependency: a permanent table made to depend on a temporary
+-- object is refused by the guard when the statement is done
+-- (new_dependencies.cpp, drop_cascade: the temporary object's drop at the
+-- end of the session would cascade into it).  The review judges what the
+-- statement names: a column default calling nextval()/currval()/setval() on
+-- a temporary sequence, or a column of a temporary type, existing or created
+-- earlier in the script.  A temporary table doing the same is fine.
 --
 SET lock_timeout = '2s';
 CREATE TABLE log(id int, v text);
 ALTER TABLE log OWNER TO mg_app;
 SET ROLE mg_app;
+CREATE TEMP SEQUENCE ts;
+CREATE TYPE pg_temp.mood2 AS ENUM ('x');
+CREATE SEQUENCE ps;
 
 SELECT statement_no, command_tag, rule, severity
   FROM migrate_guard.check_migration($m$SET lock_timeout = '1s';
 CREATE TEMP SEQUENCE s;
 ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('s');
+ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('s'::regclass);
+ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('ts');
+ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('ps');
+ALTER TABLE log ADD COLUMN w bigint DEFAULT nextval('pg_temp.ts');
+CREATE TABLE perm (id bigint DEFAULT nextval('s'));
+CREATE TEMP TABLE tmp (id bigint DEFAULT nextval('s'));
+CREATE TYPE pg_temp.mood AS ENUM ('a', 'b');
+ALTER TABLE log ADD COLUMN m pg_temp.mood;
+ALTER TABLE log ADD COLUMN m2 mood2;
+ALTER TABLE log ALTER COLUMN v TYPE mood2 USING NULL;
+CREATE TABLE perm2 (m mood2);
+CREATE TEMP TABLE tmp2 (m mood2);
 $m$);
+SELECT statement_no, message
+  FROM migrate_guard.check_migration($m$CREATE TEMP SEQUENCE s;
+ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('s');
+ALTER TABLE log ADD COLUMN m2 mood2;
+$m$) WHERE rule IS NOT NULL;
 SELECT migrate_guard.migration_verdict($m$SET lock_timeout = '1s';
 CREATE TEMP SEQUENCE s;
 ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('s');
 $m$) AS verdict;
 
--- a temporary type as the type of a new column of an existing table
 SELECT migrate_guard.migration_verdict($m$SET lock_timeout = '1s';
 CREATE TYPE pg_temp.mood AS ENUM ('a', 'b');
 ALTER TABLE log ADD COLUMN m pg_temp.mood;
@@ -43,7 +55,37 @@ ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('s');
 ROLLBACK;
 BEGIN;
 SET lock_timeout = '1s';
+ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('ts');
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
+ALTER TABLE log ADD COLUMN w bigint DEFAULT nextval('pg_temp.ts');
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
+CREATE TEMP SEQUENCE s;
+CREATE TABLE perm (id bigint DEFAULT nextval('s'));
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
+CREATE TEMP SEQUENCE s;
+CREATE TEMP TABLE tmp (id bigint DEFAULT nextval('s'));
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
 CREATE TYPE pg_temp.mood AS ENUM ('a', 'b');
 ALTER TABLE log ADD COLUMN m pg_temp.mood;
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
+ALTER TABLE log ALTER COLUMN v TYPE mood2 USING NULL;
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
+CREATE TABLE perm2 (m mood2);
+ROLLBACK;
+BEGIN;
+SET lock_timeout = '1s';
+ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('ps');
 ROLLBACK;
 RESET ROLE;

@@ -21,6 +21,16 @@ CREATE TABLE kid2 (LIKE migrate_guard.ddl_log);
 ALTER TABLE kid2 INHERIT migrate_guard.ddl_log;
 CREATE EVENT TRIGGER et ON ddl_command_end EXECUTE FUNCTION migrate_guard._on_ddl_command_end();
 $m$);
+-- hung on its tables, or created in its schema
+SELECT statement_no, command_tag, rule, severity
+  FROM migrate_guard.check_migration($m$SET lock_timeout = '1s';
+CREATE POLICY p ON migrate_guard.ddl_log USING (true);
+CREATE RULE r AS ON INSERT TO migrate_guard.ddl_log DO INSTEAD NOTHING;
+CREATE STATISTICS st ON id, statement FROM migrate_guard.ddl_log;
+CREATE TABLE migrate_guard.extra (id int);
+CREATE FUNCTION migrate_guard.helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE VIEW migrate_guard.v AS SELECT 1 AS one;
+$m$);
 -- messages name the object and the reason (the guard's DETAIL where it has its own)
 SELECT statement_no, message
   FROM migrate_guard.check_migration($m$SELECT setval('migrate_guard.ddl_log_id_seq', 1);
@@ -66,3 +76,9 @@ CREATE TABLE refs (id bigint REFERENCES migrate_guard.fk_expectations (id));
 CREATE TABLE kid2 (LIKE migrate_guard.ddl_log);
 ALTER TABLE kid2 INHERIT migrate_guard.ddl_log;
 CREATE EVENT TRIGGER et ON ddl_command_end EXECUTE FUNCTION migrate_guard._on_ddl_command_end();
+CREATE POLICY p ON migrate_guard.ddl_log USING (true);
+CREATE RULE r AS ON INSERT TO migrate_guard.ddl_log DO INSTEAD NOTHING;
+CREATE STATISTICS st ON id, statement FROM migrate_guard.ddl_log;
+CREATE TABLE migrate_guard.extra (id int);
+CREATE FUNCTION migrate_guard.helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE VIEW migrate_guard.v AS SELECT 1 AS one;

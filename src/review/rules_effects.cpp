@@ -16,9 +16,11 @@
  * matches to report_guard(), which asks decide() what the guard would do.
  *
  * What is judged (see README, Limits, for what is not):
- *   guard_tamper   CREATE INDEX on, CREATE TABLE ... INHERITS / PARTITION OF
- *                  / OF the row type of, a FOREIGN KEY referencing, ALTER
- *                  TABLE ... INHERIT one of the extension's relations;
+ *   guard_tamper   CREATE INDEX / POLICY / RULE / TRIGGER / STATISTICS on,
+ *                  CREATE TABLE ... INHERITS / PARTITION OF / OF the row
+ *                  type of, a FOREIGN KEY referencing, ALTER TABLE ...
+ *                  INHERIT one of the extension's relations; a new object
+ *                  named in schema migrate_guard;
  *                  setval()/nextval() on its sequences by a constant name in
  *                  a query or DML; a view whose query calls one of its
  *                  internal functions; a trigger or event trigger running
@@ -451,6 +453,59 @@ List *review_create_table(ScriptState *state, CreateStmt *stmt, List *out)
     return out;
 }
 
+/* A schema name as written: is it migrate_guard's schema? */
+bool is_extension_schema(const char *schema)
+{
+    return schema != nullptr && get_namespace_oid(schema, true) == ext_state().schema_oid;
+}
+
+/* The schema of a qualified name list ("s.f", "db.s.f"), nullptr when unqualified. */
+const char *list_schema(List *names)
+{
+    int n = list_length(names);
+    return n >= 2 ? strVal(list_nth(names, n - 2)) : nullptr;
+}
+
+/* CREATE of an object in schema migrate_guard, named with that schema. */
+List *tamper_created_in_schema(Node *stmt, List *out)
+{
+    const char *schema = nullptr;
+    switch (nodeTag(stmt)) {
+    case T_CreateStmt:
+        schema = castNode(CreateStmt, stmt)->relation->schemaname;
+        break;
+    case T_ViewStmt:
+        schema = castNode(ViewStmt, stmt)->view->schemaname;
+        break;
+    case T_CreateSeqStmt:
+        schema = castNode(CreateSeqStmt, stmt)->sequence->schemaname;
+        break;
+    case T_CreateTableAsStmt:
+        schema = castNode(CreateTableAsStmt, stmt)->into->rel->schemaname;
+        break;
+    case T_CreateFunctionStmt:
+        schema = list_schema(castNode(CreateFunctionStmt, stmt)->funcname);
+        break;
+    case T_DefineStmt:
+        schema = list_schema(castNode(DefineStmt, stmt)->defnames);
+        break;
+    case T_CompositeTypeStmt:
+        schema = castNode(CompositeTypeStmt, stmt)->typevar->schemaname;
+        break;
+    case T_CreateEnumStmt:
+        schema = list_schema(castNode(CreateEnumStmt, stmt)->typeName);
+        break;
+    case T_CreateDomainStmt:
+        schema = list_schema(castNode(CreateDomainStmt, stmt)->domainname);
+        break;
+    default:
+        break;
+    }
+    if (is_extension_schema(schema))
+        out = add_match(out, Rule::guard_tamper, pstrdup("schema migrate_guard (a new object in it)"));
+    return out;
+}
+
 } // namespace
 
 void review_effects(Statement *st, ScriptState *state)
@@ -458,7 +513,7 @@ void review_effects(Statement *st, ScriptState *state)
     if (!ext_state().present || running_own_extension_script())
         return;
     Node *stmt = st->stmt;
-    List *out = NIL;
+    List *out = tamper_created_in_schema(stmt, NIL);
     switch (nodeTag(stmt)) {
     case T_IndexStmt:
         out = tamper_relation(out, extension_relation(state, castNode(IndexStmt, stmt)->relation), "a new index");
@@ -475,8 +530,22 @@ void review_effects(Statement *st, ScriptState *state)
     case T_CreateFunctionStmt:
         out = tamper_c_function(state, castNode(CreateFunctionStmt, stmt), out);
         break;
+    case T_CreatePolicyStmt:
+        out = tamper_relation(out, extension_relation(state, castNode(CreatePolicyStmt, stmt)->table), "a new policy");
+        break;
+    case T_RuleStmt:
+        out = tamper_relation(out, extension_relation(state, castNode(RuleStmt, stmt)->relation), "a new rule");
+        break;
+    case T_CreateStatsStmt: {
+        ListCell *lc;
+        foreach (lc, castNode(CreateStatsStmt, stmt)->relations)
+            if (IsA(lfirst(lc), RangeVar))
+                out = tamper_relation(out, extension_relation(state, lfirst_node(RangeVar, lc)), "new statistics");
+        break;
+    }
     case T_CreateTrigStmt: {
         CreateTrigStmt *t = castNode(CreateTrigStmt, stmt);
+        out = tamper_relation(out, extension_relation(state, t->relation), "a new trigger");
         out = tamper_trigger_function(t->funcname, psprintf("trigger %s", quote_identifier(t->trigname)), out);
         break;
     }

@@ -31,6 +31,11 @@ CREATE TABLE migrate_guard.extra (id int);
 CREATE FUNCTION migrate_guard.helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE VIEW migrate_guard.v AS SELECT 1 AS one;
 $m$);
+-- setval() in a statement the script prepares, run by EXECUTE
+SELECT statement_no, command_tag, rule, severity
+  FROM migrate_guard.check_migration($m$PREPARE s AS SELECT setval('migrate_guard.ddl_log_id_seq', 1);
+EXECUTE s;
+$m$);
 -- messages name the object and the reason (the guard's DETAIL where it has its own)
 SELECT statement_no, message
   FROM migrate_guard.check_migration($m$SELECT setval('migrate_guard.ddl_log_id_seq', 1);
@@ -82,3 +87,5 @@ CREATE STATISTICS st ON id, statement FROM migrate_guard.ddl_log;
 CREATE TABLE migrate_guard.extra (id int);
 CREATE FUNCTION migrate_guard.helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE VIEW migrate_guard.v AS SELECT 1 AS one;
+PREPARE s AS SELECT setval('migrate_guard.ddl_log_id_seq', 1);
+EXECUTE s;

@@ -32,6 +32,11 @@ ALTER TABLE log ALTER COLUMN v TYPE mood2 USING NULL;
 CREATE TABLE perm2 (m mood2);
 CREATE TEMP TABLE tmp2 (m mood2);
 $m$);
+-- a type the script creates in pg_temp, named unqualified later
+SELECT statement_no, rule, severity
+  FROM migrate_guard.check_migration($m$CREATE TYPE pg_temp.mood AS ENUM ('a');
+ALTER TABLE log ADD COLUMN m mood;
+$m$) WHERE rule IS NOT NULL;
 SELECT statement_no, message
   FROM migrate_guard.check_migration($m$CREATE TEMP SEQUENCE s;
 ALTER TABLE log ALTER COLUMN id SET DEFAULT nextval('s');

@@ -124,6 +124,19 @@ List *tamper_sequence_writes(Statement *st, ScriptState *state, List *out)
         stmt = castNode(ExplainStmt, stmt)->query;
     else if (IsA(stmt, CopyStmt))
         stmt = castNode(CopyStmt, stmt)->query;
+    else if (IsA(stmt, ExecuteStmt)) {
+        /* a statement the script PREPAREd (the latest of that name) */
+        const char *name = castNode(ExecuteStmt, stmt)->name;
+        stmt = nullptr;
+        ListCell *lc;
+        foreach (lc, state->prepared) {
+            Prepared *p = static_cast<Prepared *>(lfirst(lc));
+            if (strcmp(p->name, name) == 0) {
+                stmt = p->query;
+                break;
+            }
+        }
+    }
     if (stmt == nullptr || !(IsA(stmt, SelectStmt) || is_dml(stmt)) || !raw_sequence_call_walker(stmt, nullptr))
         return out;
     List *queries = state->analyzed_stmt == st->number ? state->analyzed_queries : NIL;
@@ -341,13 +354,31 @@ bool temp_sequence_walker(Node *node, TempSearch *ts)
     return raw_expression_tree_walker(node, MG_WALKER(temp_sequence_walker), ts);
 }
 
-/* A temporary type: in pg_temp as written, or one that resolves into a temporary schema. */
-bool type_is_temporary(TypeName *tn)
+/*
+ * A temporary type: in pg_temp as written, created in pg_temp earlier in the
+ * script, or one that resolves into this session's temporary schema.
+ */
+bool type_is_temporary(ScriptState *state, TypeName *tn)
 {
     if (tn == nullptr || tn->names == NIL)
         return false;
     if (list_length(tn->names) >= 2 && is_temp_schema_name(strVal(list_nth(tn->names, list_length(tn->names) - 2))))
         return true;
+    if (list_length(tn->names) == 1) {
+        const char *name = strVal(linitial(tn->names));
+        ListCell *lc;
+        foreach (lc, state->objects) {
+            const ScriptObject *o = static_cast<const ScriptObject *>(lfirst(lc));
+            if ((o->type == OBJECT_TYPE || o->type == OBJECT_DOMAIN) && !o->dropped && is_temp_schema_name(o->schema) &&
+                strcmp(o->name, name) == 0)
+                return true;
+        }
+    }
+    /* cheap case first: a session without a temporary schema has no temporary type to find */
+    Oid temp_nsp = InvalidOid, temp_toast = InvalidOid;
+    GetTempNamespaceState(&temp_nsp, &temp_toast);
+    if (!OidIsValid(temp_nsp))
+        return false;
     volatile Oid type = InvalidOid;
     ErrorData *err = attempt([&] { type = LookupTypeNameOid(nullptr, tn, true); });
     return err == nullptr && OidIsValid(type) && isAnyTempNamespace(type_namespace(type));
@@ -363,7 +394,7 @@ char *temp_detail(const char *who, const char *what)
 List *temp_column(ScriptState *state, const char *table, ColumnDef *col, List *out)
 {
     char *who = psprintf("%s.%s", table, quote_identifier(col->colname));
-    if (type_is_temporary(col->typeName)) {
+    if (type_is_temporary(state, col->typeName)) {
         out = add_match(out, Rule::drop_cascade, who);
         with_detail(out, temp_detail(who, psprintf("type %s", TypeNameToString(col->typeName))));
         return out;
@@ -413,7 +444,7 @@ List *review_alter_table(ScriptState *state, AlterTableStmt *stmt, List *out)
         }
         case AT_AlterColumnType: {
             ColumnDef *def = castNode(ColumnDef, cmd->def);
-            if (permanent && type_is_temporary(def->typeName)) {
+            if (permanent && type_is_temporary(state, def->typeName)) {
                 char *who = psprintf("%s.%s", table, quote_identifier(cmd->name));
                 out = add_match(out, Rule::drop_cascade, who);
                 with_detail(out, temp_detail(who, psprintf("type %s", TypeNameToString(def->typeName))));

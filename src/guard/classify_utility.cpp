@@ -399,12 +399,12 @@ List *classify_grant(GrantStmt *stmt, List *out)
 }
 
 /* COMMENT ON / SECURITY LABEL ON one of the extension's objects. */
-List *classify_annotation(ObjectType type, Node *object, List *out)
+List *classify_annotation(ObjectType type, Node *object, List *out, LOCKMODE lock)
 {
     if (object == nullptr || running_own_extension_script() || !ext_state().present)
         return out;
     Relation rel = nullptr;
-    ObjectAddress addr = get_object_address(type, object, &rel, ShareUpdateExclusiveLock, true);
+    ObjectAddress addr = get_object_address(type, object, &rel, lock, true);
     if (rel != nullptr)
         relation_close(rel, NoLock);
     if (OidIsValid(addr.objectId) && touches_extension(addr, false))
@@ -713,9 +713,12 @@ List *classify_utility(Node *stmt, bool take_locks, LOCKMODE lookup_lock)
     case T_GrantStmt:
         return classify_grant(castNode(GrantStmt, stmt), out);
     case T_CommentStmt:
-        return classify_annotation(castNode(CommentStmt, stmt)->objtype, castNode(CommentStmt, stmt)->object, out);
+        /* the lock COMMENT takes; a prediction (the migration review, AccessShareLock) takes no stronger one */
+        return classify_annotation(castNode(CommentStmt, stmt)->objtype, castNode(CommentStmt, stmt)->object, out,
+                                   lookup_lock == AccessShareLock ? AccessShareLock : ShareUpdateExclusiveLock);
     case T_SecLabelStmt:
-        return classify_annotation(castNode(SecLabelStmt, stmt)->objtype, castNode(SecLabelStmt, stmt)->object, out);
+        return classify_annotation(castNode(SecLabelStmt, stmt)->objtype, castNode(SecLabelStmt, stmt)->object, out,
+                                   lookup_lock == AccessShareLock ? AccessShareLock : ShareUpdateExclusiveLock);
     case T_CopyStmt: {
         CopyStmt *c = castNode(CopyStmt, stmt);
         return c->is_from ? classify_relation_write(c->relation, false, out) : out;

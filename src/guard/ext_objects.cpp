@@ -179,6 +179,11 @@ bool is_library_function(Oid funcid)
     Datum bin = c_language ? SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_probin, &isnull) : Datum(0);
     char *library = isnull ? nullptr : TextDatumGetCString(bin);
     ReleaseSysCache(tup);
+    return library != nullptr && is_library_file(library);
+}
+
+bool is_library_file(const char *library)
+{
     struct stat own;
     if (library == nullptr || !own_library_file(&own))
         return false;

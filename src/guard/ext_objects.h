@@ -52,6 +52,9 @@ bool is_internal_extension_function(Oid funcid);
 /* A C function whose code is in migrate_guard's own shared library. */
 bool is_library_function(Oid funcid);
 
+/* A library name as CREATE FUNCTION ... LANGUAGE c AS '<library>' gives it: is it migrate_guard's own file? */
+bool is_library_file(const char *library);
+
 /* Is migrate_guard's own CREATE/ALTER EXTENSION script running? */
 bool running_own_extension_script();
 

@@ -52,6 +52,12 @@ bool find_write(Node *node, Oid *found)
 
 } // namespace
 
+Oid protected_sequence_written(Node *tree)
+{
+    Oid seq = InvalidOid;
+    return find_write(tree, &seq) ? seq : InvalidOid;
+}
+
 void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *query_string)
 {
     bool mentioned = false;

@@ -44,6 +44,13 @@ inline bool plan_mentions_unscanned_relation(const PlannedStmt *plan)
 }
 
 /* After planning: refuse a sequence write on one of migrate_guard's sequences. */
+/*
+ * The protected sequence that a setval()/nextval() of the (analysed or
+ * planned) tree is called on by a constant regclass (InvalidOid: none).  The
+ * migration review asks it about queries it does not plan.
+ */
+Oid protected_sequence_written(Node *tree);
+
 void check_sequence_writes(Query *planned_query, PlannedStmt *plan, const char *query_string);
 
 } // namespace mg

@@ -77,7 +77,10 @@ void judge_statement(Statement *st, ScriptState *state)
         review_table(st, state);
         review_storage(st, state);
         review_calls(st, state);
+    } else if (IsA(st->stmt, CommentStmt) || IsA(st->stmt, GrantStmt)) {
+        review_guard(st, state, state->sql); /* on migrate_guard's own objects: guard_tamper */
     }
+    review_effects(st, state); /* what the guard refuses at the point of effect */
     review_locks(st, state);
     review_script_code(st, state);
     review_fails(st, state);

@@ -787,6 +787,7 @@ void replay_effects(ScriptState *state, Statement *st)
         Prepared *p = static_cast<Prepared *>(palloc(sizeof(Prepared)));
         p->name = pstrdup(ps->name);
         p->query = ps->query;
+        p->argtypes = ps->argtypes;
         state->prepared = lcons(p, state->prepared);
         MemoryContextSwitchTo(old);
         break;

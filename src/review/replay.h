@@ -90,6 +90,7 @@ struct RenamedColumn {
 struct Prepared {
     char *name;
     Node *query;       /* raw statement */
+    List *argtypes;    /* TypeName *: the parameter types it declares */
 };
 
 /* An object the script creates that is not a relation (hangs.h): a type, function, policy, ... */

@@ -26,6 +26,9 @@
  *                          already_exists, invalid_statement
  *   script_code.cpp        rules and triggers the script creates or enables,
  *                          session_replication_role, prepared_transaction
+ *   rules_effects.cpp      the guard's refusals at the point of effect
+ *                          (guard_tamper, DROP IDENTITY's drop_sequence,
+ *                          drop_cascade on a temporary object), predicted
  */
 #pragma once
 
@@ -73,12 +76,15 @@ bool is_dml(const Node *stmt);
 Node *statement_dml(const Statement *st, ScriptState *state);
 const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where);
 /* The guard's classifier on analysed DML (analyze_statement()). */
-List *classify_dml(List *queries);
+/* params: the values of $n (EXECUTE's arguments); nullptr: unknown. */
+List *classify_dml(List *queries, ParamListInfo params = nullptr);
 
 /* Rule families (each judges one statement; relations it locks are noted on st). */
 void review_guard(Statement *st, ScriptState *state, const char *sql);
 /* Statements on objects the script creates, by the existing objects they reach (hangs.h). */
 void review_reach(Statement *st, ScriptState *state);
+/* The guard's refusals at the point of effect (object access, new dependencies, sequence writes), predicted. */
+void review_effects(Statement *st, ScriptState *state);
 void review_index(Statement *st, ScriptState *state);
 void review_table(Statement *st, ScriptState *state);
 void review_locks(Statement *st, ScriptState *state);
@@ -103,7 +109,8 @@ void review_calls(Statement *st, ScriptState *state);
 /* Cheap test on a raw SELECT / VALUES: could it call a function at all (`SELECT 1;` cannot)? */
 bool query_may_call(Node *stmt);
 /* Parse analysis (no post-parse hooks) and rewrite of a raw DML or query: the queries the planner would get. */
-List *analyze_statement(Node *stmt, const Statement *st);
+/* argtypes (TypeName *): the types of $1 .. $n a PREPARE declares; the others are deduced. */
+List *analyze_statement(Node *stmt, const Statement *st, List *argtypes = NIL);
 /* Statements that fail as soon as they run (rules_fails.cpp): unknown_object, already_exists, invalid_statement. */
 void review_fails(Statement *st, ScriptState *state);
 /* statements PostgreSQL refuses inside a transaction block */

@@ -11,6 +11,7 @@
  */
 #include "common/bridge.h"
 #include "common/settings.h"
+#include "common/user_code.h"
 #include "guard/classify.h"
 #include "guard/exemptions.h"
 #include "guard/verdict.h"
@@ -20,15 +21,21 @@
 
 extern "C" {
 #include "commands/defrem.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/datum.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_expr.h"
 #include "parser/analyze.h"
 #include "parser/parse_param.h"
+#include "parser/parse_type.h"
 #include "rewrite/rewriteHandler.h"
 }
 
 namespace mg::review {
 
 /* Parse analysis (no post-parse hooks) and rewrite: the queries the planner would get. */
-List *analyze_statement(Node *stmt, const Statement *st)
+List *analyze_statement(Node *stmt, const Statement *st, List *argtypes)
 {
     RawStmt *raw = makeNode(RawStmt);
     raw->stmt = copy_node(stmt); /* parse analysis writes into the raw tree (a CTE's query becomes a Query) */
@@ -37,8 +44,10 @@ List *analyze_statement(Node *stmt, const Statement *st)
     ParseState *pstate = make_parsestate(nullptr);
     /* no source text: an error needs no cursor position (computing one counts the characters of the whole script) */
     pstate->p_sourcetext = nullptr;
-    Oid *param_types = nullptr;
-    int nparams = 0;
+    int nparams = list_length(argtypes);
+    Oid *param_types = nparams > 0 ? static_cast<Oid *>(palloc0(sizeof(Oid) * nparams)) : nullptr;
+    for (int i = 0; i < nparams; i++)
+        param_types[i] = typenameTypeId(pstate, list_nth_node(TypeName, argtypes, i));
     mg_setup_variable_params(pstate, &param_types, &nparams);
     Query *q = transformTopLevelStmt(pstate, raw);
     free_parsestate(pstate);
@@ -108,7 +117,8 @@ void report_guard(Statement *st, List *matches, const char *route)
         switch (d.outcome) {
         case Outcome::refused:
             add_finding(st, ri.name.data(), Severity::blocked,
-                        psprintf("the guard refuses it: %s on %s. %s", ri.name.data(), object, ri.danger),
+                        psprintf("the guard refuses it: %s on %s. %s", ri.name.data(), object,
+                                 m->detail ? m->detail : ri.danger),
                         d.reason_missing
                             ? psprintf("migrate_guard.require_reason is on: a member of role \"%s\" runs it after "
                                        "SET LOCAL migrate_guard.allow_destructive = on and SET LOCAL "
@@ -194,21 +204,149 @@ const RangeVar *dml_target(const Node *stmt, Node **where, bool *has_where)
 }
 
 /* The guard's DML classifier on the rewritten queries. */
-List *classify_dml(List *queries)
+List *classify_dml(List *queries, ParamListInfo params)
 {
     List *matches = NIL;
     ListCell *lc;
     foreach (lc, queries) {
         Query *rq = lfirst_node(Query, lc);
         if (rq->commandType != CMD_UTILITY && query_may_match(rq))
-            matches = list_concat(matches, classify_query(rq));
+            matches = list_concat(matches, classify_query(rq, params));
     }
     return matches;
 }
 
 namespace {
 
-void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
+struct ParamTypes {
+    int count;
+    Oid *types; /* of $1 .. $count as the analysed query uses them (InvalidOid: unused) */
+};
+
+bool param_type_walker(Node *node, ParamTypes *pt)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Param)) {
+        Param *p = castNode(Param, node);
+        if (p->paramkind == PARAM_EXTERN && p->paramid >= 1 && p->paramid <= pt->count)
+            pt->types[p->paramid - 1] = p->paramtype;
+        return false;
+    }
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node), MG_WALKER(param_type_walker), pt, 0);
+    return expression_tree_walker(node, MG_WALKER(param_type_walker), pt);
+}
+
+/*
+ * The values EXECUTE binds to $1 .. $n, computed as PostgreSQL computes them
+ * (EvaluateParams: transformed, coerced to the parameter's type, folded),
+ * folded only when every function in them is built in.  *unknown: the first
+ * argument that is no constant then (1-based; 0: every one is).
+ */
+ParamListInfo execute_params(const ExecuteStmt *exec, List *queries, int *unknown)
+{
+    *unknown = 0;
+    int n = list_length(exec->params);
+    if (n == 0)
+        return nullptr;
+    ParamTypes pt = {n, static_cast<Oid *>(palloc0(sizeof(Oid) * n))};
+    ListCell *lc;
+    foreach (lc, queries)
+        param_type_walker(static_cast<Node *>(lfirst(lc)), &pt);
+    ParamListInfo params = makeParamList(n);
+    for (int i = 0; i < n; i++) {
+        ParamExternData *prm = &params->params[i];
+        prm->ptype = pt.types[i];
+        prm->pflags = PARAM_FLAG_CONST;
+        prm->isnull = true;
+        prm->value = Datum(0);
+        if (!OidIsValid(pt.types[i]))
+            continue; /* the statement does not use it */
+        volatile bool bound = false;
+        Node *arg = static_cast<Node *>(list_nth(exec->params, i));
+        attempt([&] {
+            ParseState *pstate = make_parsestate(nullptr);
+            pstate->p_sourcetext = nullptr;
+            Node *expr = transformExpr(pstate, copy_node(arg), EXPR_KIND_EXECUTE_PARAMETER);
+            expr = coerce_to_target_type(pstate, expr, exprType(expr), pt.types[i], -1, COERCION_ASSIGNMENT,
+                                         COERCE_IMPLICIT_CAST, -1);
+            if (expr != nullptr && only_builtin_functions(expr))
+                expr = eval_const_expressions(nullptr, expr);
+            if (expr != nullptr && IsA(expr, Const)) {
+                Const *c = castNode(Const, expr);
+                prm->isnull = c->constisnull;
+                prm->value = c->constisnull ? Datum(0) : datumCopy(c->constvalue, c->constbyval, c->constlen);
+                bound = true;
+            }
+        });
+        if (!bound) {
+            prm->ptype = InvalidOid; /* estimate_expression_value() leaves it a Param: unknown */
+            if (*unknown == 0)
+                *unknown = i + 1;
+        }
+    }
+    return params;
+}
+
+/* Does the tree use a parameter that is not bound to a constant (execute_params(): no type)? */
+bool unknown_param_walker(Node *node, ParamListInfo params)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Param)) {
+        Param *p = castNode(Param, node);
+        return p->paramkind == PARAM_EXTERN && p->paramid >= 1 && p->paramid <= params->numParams &&
+               !OidIsValid(params->params[p->paramid - 1].ptype);
+    }
+    return expression_tree_walker(node, MG_WALKER(unknown_param_walker), params);
+}
+
+bool uses_unknown_param(Node *conditions, ParamListInfo params)
+{
+    return params != nullptr && unknown_param_walker(conditions, params);
+}
+
+List *prepared_argtypes(ScriptState *state, const char *name)
+{
+    ListCell *lc;
+    foreach (lc, state->prepared) {
+        Prepared *p = static_cast<Prepared *>(lfirst(lc));
+        if (strcmp(p->name, name) == 0)
+            return p->argtypes;
+    }
+    return NIL;
+}
+
+/*
+ * EXECUTE with an argument the review does not compute: every way the
+ * statement can change all rows of its table that hangs on the arguments
+ * (and did not match with the others bound) is what the guard decides when
+ * it runs.
+ */
+void report_unknown_arguments(Statement *st, List *maybe, int unknown)
+{
+    ListCell *lc;
+    foreach (lc, maybe) {
+        DmlCandidate *c = static_cast<DmlCandidate *>(lfirst(lc));
+        Match m = {c->rule, relation_identity(c->relid), c->relid, nullptr, nullptr};
+        const RuleInfo &ri = rule_info(c->rule);
+        Decision d = decide(list_make1(&m));
+        const char *would = d.outcome == Outcome::refused      ? "refuses it"
+                            : d.outcome == Outcome::overridden ? "lets it run only because "
+                                                                 "migrate_guard.allow_destructive is in force"
+                            : d.outcome == Outcome::warned     ? "lets it run with a WARNING (migrate_guard.mode = warn)"
+                                                               : "lets it run and classifies it";
+        add_finding(st, ri.name.data(), d.outcome == Outcome::allowed ? Severity::warn : Severity::danger,
+                    psprintf("the guard %s as %s on %s if the values EXECUTE binds let every row through, which "
+                             "the review does not know: argument %d is not a constant (the guard judges each "
+                             "execution with its values). %s",
+                             would, ri.name.data(), m.object, unknown, ri.danger),
+                    "Pass constants to EXECUTE, or make the condition restrict the rows whatever the parameters.");
+    }
+}
+
+void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql, const ExecuteStmt *exec = nullptr)
 {
     /* a table of the script's own, or none at all: nothing the catalog can analyse */
     Node *target_where = nullptr;
@@ -224,19 +362,45 @@ void review_dml(Statement *st, ScriptState *state, Node *stmt, const char *sql)
         }
     }
     List *volatile matches = NIL;
+    List *volatile maybe = NIL;   /* EXECUTE: candidates that hang on an argument not computed */
+    volatile int unknown = 0;     /* EXECUTE: that argument */
     volatile bool classified = false; /* read after an ERROR */
     /* parse analysis looks names up in the catalog: hand it the catalog's names of the script's relations */
     Node *live = with_live_names(state, stmt);
     ErrorData *err = attempt([&] {
-        List *queries = analyze_statement(live, st);
+        List *queries = analyze_statement(live, st, exec != nullptr ? prepared_argtypes(state, exec->name) : NIL);
         state->analyzed_stmt = st->number;
         state->analyzed_queries = queries;
-        matches = classify_dml(queries);
+        ParamListInfo params = nullptr;
+        if (exec != nullptr) {
+            /* EXECUTE: judged with its arguments bound, as the guard judges each execution */
+            int unknown_arg = 0;
+            params = execute_params(exec, queries, &unknown_arg);
+            unknown = unknown_arg;
+        }
+        matches = classify_dml(queries, params);
+        if (unknown > 0) {
+            ListCell *qc;
+            foreach (qc, queries) {
+                Query *rq = lfirst_node(Query, qc);
+                if (rq->commandType == CMD_UTILITY || !query_may_match(rq))
+                    continue;
+                ListCell *cc;
+                foreach (cc, dml_candidates(rq)) {
+                    DmlCandidate *c = static_cast<DmlCandidate *>(lfirst(cc));
+                    if (c->conditions == NIL || c->unevaluated != nullptr || relation_is_exempt(c->relid) ||
+                        !uses_unknown_param(reinterpret_cast<Node *>(c->conditions), params))
+                        continue;
+                    maybe = lappend(maybe, c);
+                }
+            }
+        }
         classified = true;
         review_volume(st, queries); /* while parse analysis holds its locks */
     });
     if (classified) {
         report_guard(st, matches);
+        report_unknown_arguments(st, maybe, unknown);
         if (err != nullptr)
             add_finding(st, "not_reviewed", Severity::warn,
                         psprintf("the review could not estimate the rows it changes: %s", err->message));
@@ -319,7 +483,7 @@ void review_guard(Statement *st, ScriptState *state, const char *sql)
         return;
     }
     if (Node *dml = statement_dml(st, state))
-        review_dml(st, state, dml, sql);
+        review_dml(st, state, dml, sql, IsA(stmt, ExecuteStmt) ? castNode(ExecuteStmt, stmt) : nullptr);
 }
 
 } // namespace mg::review

@@ -227,12 +227,19 @@ ErrorData *with_probe_limits(int ms, bool *timed_out, Fn &&fn)
         fn();
     });
     if (ours) {
+        /*
+         * Stop our timer first, keeping its indicator, then read and reset the
+         * indicator, then re-arm the caller's: enable_timeout_at() and
+         * disable_timeout(..., false) reset the indicator, and a timer that
+         * fired just after the probe ended would otherwise leave a cancel
+         * pending that ProcessInterrupts reports as "due to user request".
+         * If it fired and the probe did not fail on it, that cancel is ours.
+         */
+        disable_timeout(STATEMENT_TIMEOUT, true);
+        bool fired = get_timeout_indicator(STATEMENT_TIMEOUT, true);
         if (outer)
             enable_timeout_at(STATEMENT_TIMEOUT, outer_fin);
-        else
-            disable_timeout(STATEMENT_TIMEOUT, false);
-        /* our timer fired after the probe ended: that cancel is ours, not the caller's */
-        if (err == nullptr && get_timeout_indicator(STATEMENT_TIMEOUT, true))
+        if (fired && (err == nullptr || err->sqlerrcode != ERRCODE_QUERY_CANCELED))
             QueryCancelPending = false;
     }
     if (err != nullptr && err->sqlerrcode == ERRCODE_QUERY_CANCELED && ours &&

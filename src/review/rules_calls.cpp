@@ -77,7 +77,8 @@ Node *executed_query(Node *stmt, ScriptState *state)
         return stmt;
     case T_CreateTableAsStmt: {
         CreateTableAsStmt *ct = castNode(CreateTableAsStmt, stmt);
-        return ct->into != nullptr && ct->into->skipData ? nullptr : ct->query;
+        /* CREATE TABLE AS EXECUTE: the prepared statement's query */
+        return ct->into != nullptr && ct->into->skipData ? nullptr : executed_query(ct->query, state);
     }
     case T_CopyStmt:
         return castNode(CopyStmt, stmt)->query;

@@ -469,10 +469,23 @@ Node *statement_dml(const Statement *st, ScriptState *state)
         stmt = castNode(ExplainStmt, stmt)->query;
     else if (IsA(stmt, CopyStmt) && castNode(CopyStmt, stmt)->query != nullptr)
         stmt = castNode(CopyStmt, stmt)->query;
-    else if (IsA(stmt, ExecuteStmt))
+    /* EXECUTE, also under EXPLAIN ANALYZE */
+    if (stmt != nullptr && IsA(stmt, ExecuteStmt))
         stmt = prepared_query(state, castNode(ExecuteStmt, stmt)->name);
     return stmt != nullptr && is_dml(stmt) ? stmt : nullptr;
 }
+
+namespace {
+
+/* The EXECUTE a statement runs DML through (itself, or under EXPLAIN ANALYZE), for its arguments. */
+const ExecuteStmt *executed(Node *stmt)
+{
+    if (IsA(stmt, ExplainStmt) && explain_analyzes(castNode(ExplainStmt, stmt)))
+        stmt = castNode(ExplainStmt, stmt)->query;
+    return stmt != nullptr && IsA(stmt, ExecuteStmt) ? castNode(ExecuteStmt, stmt) : nullptr;
+}
+
+} // namespace
 
 void review_guard(Statement *st, ScriptState *state, const char *sql)
 {
@@ -483,7 +496,7 @@ void review_guard(Statement *st, ScriptState *state, const char *sql)
         return;
     }
     if (Node *dml = statement_dml(st, state))
-        review_dml(st, state, dml, sql, IsA(stmt, ExecuteStmt) ? castNode(ExecuteStmt, stmt) : nullptr);
+        review_dml(st, state, dml, sql, executed(stmt));
 }
 
 } // namespace mg::review

@@ -219,6 +219,31 @@ void record_dropped(ScriptState *state, const RelRef &ref)
     }
 }
 
+/*
+ * Temporary relations the script created that PostgreSQL drops on its own:
+ * every one (DISCARD TEMP / ALL), those created ON COMMIT DROP (their
+ * transaction ended), those a rolled-back block created.  Their names then mean the permanent relations again.
+ */
+void forget_temporary(ScriptState *state, bool on_commit_drop_only, bool rolled_back = false)
+{
+    HASH_SEQ_STATUS seq;
+    hash_seq_init(&seq, state->rels);
+    while (ScriptRel *e = static_cast<ScriptRel *>(hash_seq_search(&seq))) {
+        if (OidIsValid(e->existing) || e->dropped || strcmp(e->key.nsp, "pg_temp") != 0)
+            continue;
+        OnCommitAction action = e->definition == nullptr             ? ONCOMMIT_NOOP
+                                : IsA(e->definition, CreateStmt)        ? castNode(CreateStmt, e->definition)->oncommit
+                                : IsA(e->definition, CreateTableAsStmt) ? castNode(CreateTableAsStmt, e->definition)->into->onCommit
+                                                                        : ONCOMMIT_NOOP;
+        /* a rolled-back block takes the temporary tables it created with it */
+        if (on_commit_drop_only && action != ONCOMMIT_DROP && !(rolled_back && e->created_xact == state->xact))
+            continue;
+        e->dropped = true;
+        state->renamed = true;
+    }
+    state->memo_count = 0;
+}
+
 /* The relation now answers to (nsp, rel). */
 void record_moved(ScriptState *state, const RelRef &ref, const char *nsp, const char *rel)
 {
@@ -651,6 +676,8 @@ void replay_effects(ScriptState *state, Statement *st)
         CreateStmt *cs = castNode(CreateStmt, stmt);
         record_created(state, st, cs->relation, cs->partspec ? RELKIND_PARTITIONED_TABLE : RELKIND_RELATION,
                        cs->if_not_exists);
+        if (cs->oncommit == ONCOMMIT_DROP && !state->in_block)
+            forget_temporary(state, true); /* its own transaction ended with the statement */
         break;
     }
     case T_CreateForeignTableStmt: {
@@ -662,6 +689,8 @@ void replay_effects(ScriptState *state, Statement *st)
         CreateTableAsStmt *ct = castNode(CreateTableAsStmt, stmt);
         record_created(state, st, ct->into->rel, ct->objtype == OBJECT_MATVIEW ? RELKIND_MATVIEW : RELKIND_RELATION,
                        ct->if_not_exists);
+        if (ct->into->onCommit == ONCOMMIT_DROP && !state->in_block)
+            forget_temporary(state, true);
         break;
     }
     case T_SelectStmt: {
@@ -754,6 +783,7 @@ void replay_effects(ScriptState *state, Statement *st)
         case TRANS_STMT_PREPARE:
         case TRANS_STMT_ROLLBACK:
             if (state->in_block) {
+                forget_temporary(state, true, ts->kind == TRANS_STMT_ROLLBACK);
                 timeouts_end(state, ts->kind != TRANS_STMT_ROLLBACK);
                 state->in_block = ts->chain;
                 if (ts->chain) {
@@ -773,11 +803,15 @@ void replay_effects(ScriptState *state, Statement *st)
         }
         break;
     }
-    case T_DiscardStmt:
+    case T_DiscardStmt: {
+        DiscardMode target = castNode(DiscardStmt, stmt)->target;
         /* inside a block PostgreSQL refuses DISCARD ALL */
-        if (castNode(DiscardStmt, stmt)->target == DISCARD_ALL && !state->in_block)
+        if (target == DISCARD_ALL && !state->in_block)
             timeouts_reset_all(state);
+        if (target == DISCARD_TEMP || (target == DISCARD_ALL && !state->in_block))
+            forget_temporary(state, false);
         break;
+    }
     case T_VariableSetStmt:
         replay_set(state, castNode(VariableSetStmt, stmt), st);
         break;

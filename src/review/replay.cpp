@@ -222,7 +222,8 @@ void record_dropped(ScriptState *state, const RelRef &ref)
 /*
  * Temporary relations the script created that PostgreSQL drops on its own:
  * every one (DISCARD TEMP / ALL), those created ON COMMIT DROP (their
- * transaction ended), those a rolled-back block created.  Their names then mean the permanent relations again.
+ * transaction ended), those a rolled-back block created.  Their names then
+ * mean the permanent relations again.
  */
 void forget_temporary(ScriptState *state, bool on_commit_drop_only, bool rolled_back = false)
 {
@@ -231,10 +232,14 @@ void forget_temporary(ScriptState *state, bool on_commit_drop_only, bool rolled_
     while (ScriptRel *e = static_cast<ScriptRel *>(hash_seq_search(&seq))) {
         if (OidIsValid(e->existing) || e->dropped || strcmp(e->key.nsp, "pg_temp") != 0)
             continue;
-        OnCommitAction action = e->definition == nullptr             ? ONCOMMIT_NOOP
-                                : IsA(e->definition, CreateStmt)        ? castNode(CreateStmt, e->definition)->oncommit
-                                : IsA(e->definition, CreateTableAsStmt) ? castNode(CreateTableAsStmt, e->definition)->into->onCommit
-                                                                        : ONCOMMIT_NOOP;
+        const Node *def = e->definition;
+        const IntoClause *into = def == nullptr                  ? nullptr
+                                 : IsA(def, CreateTableAsStmt) ? castNode(CreateTableAsStmt, def)->into
+                                 : IsA(def, SelectStmt)        ? castNode(SelectStmt, def)->intoClause
+                                                               : nullptr;
+        OnCommitAction action = def != nullptr && IsA(def, CreateStmt) ? castNode(CreateStmt, def)->oncommit
+                                : into != nullptr                      ? into->onCommit
+                                                                       : ONCOMMIT_NOOP;
         /* a rolled-back block takes the temporary tables it created with it */
         if (on_commit_drop_only && action != ONCOMMIT_DROP && !(rolled_back && e->created_xact == state->xact))
             continue;
@@ -695,8 +700,11 @@ void replay_effects(ScriptState *state, Statement *st)
     }
     case T_SelectStmt: {
         SelectStmt *sel = castNode(SelectStmt, stmt);
-        if (sel->intoClause != nullptr)
+        if (sel->intoClause != nullptr) {
             record_created(state, st, sel->intoClause->rel, RELKIND_RELATION, false);
+            if (sel->intoClause->onCommit == ONCOMMIT_DROP && !state->in_block)
+                forget_temporary(state, true);
+        }
         replay_set_config_calls(state, stmt, st);
         break;
     }

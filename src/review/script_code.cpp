@@ -279,10 +279,18 @@ const char *fires_text(char fires)
 void review_rule(Statement *st, ScriptState *state, RuleStmt *rs)
 {
     Oid relid = existing_table(state, rs->relation);
-    if (!OidIsValid(relid) || rule_events(rs->event) == 0)
+    if (rule_events(rs->event) == 0)
         return;
+    /* a rule on a table the script creates runs its actions on existing tables just the same */
+    const char *on = OidIsValid(relid) ? qualified_name(relid) : nullptr;
+    if (on == nullptr) {
+        RelRef ref = resolve_relation(state, rs->relation);
+        if (ref.state != RelState::created)
+            return;
+        on = ref.name != nullptr ? ref.name : quote_identifier(rs->relation->relname);
+    }
     const char *route = psprintf("an action of rule %s on %s, run with every %s on it", quote_identifier(rs->rulename),
-                                 qualified_name(relid),
+                                 on,
                                  rs->event == CMD_INSERT ? "INSERT" : rs->event == CMD_UPDATE ? "UPDATE" : "DELETE");
     ListCell *lc;
     foreach (lc, rs->actions) {

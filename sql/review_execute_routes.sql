@@ -15,6 +15,9 @@ SELECT statement_no, command_tag, rule, severity FROM migrate_guard.check_migrat
   E'SET lock_timeout = ''1s'';\nPREPARE d(bool) AS DELETE FROM orders WHERE $1;\nEXPLAIN ANALYZE EXECUTE d(true);');
 SELECT migrate_guard.migration_verdict(
   E'SET lock_timeout = ''1s'';\nPREPARE p(int) AS SELECT * FROM orders WHERE id = $1;\nEXPLAIN EXECUTE p(1);') AS verdict_plain_explain;
+-- setval() on the extension's sequence through EXPLAIN ANALYZE EXECUTE: guard_tamper, as the guard refuses it
+SELECT statement_no, command_tag, rule, severity FROM migrate_guard.check_migration(
+  E'PREPARE s AS SELECT pg_catalog.setval(''migrate_guard.ddl_log_id_seq'', 1);\nEXPLAIN ANALYZE EXECUTE s;') WHERE rule IS NOT NULL;
 -- the scripts run
 SET lock_timeout = '1s';
 PREPARE p(int) AS SELECT * FROM orders WHERE id = $1;
@@ -24,4 +27,8 @@ SELECT * FROM z;
 PREPARE d(bool) AS DELETE FROM orders WHERE $1;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE d(true);
 SELECT count(*) AS orders_left FROM orders;
+PREPARE s AS SELECT pg_catalog.setval('migrate_guard.ddl_log_id_seq', 1);
+\set VERBOSITY terse
+EXPLAIN ANALYZE EXECUTE s;
+\set VERBOSITY default
 RESET lock_timeout;

@@ -839,4 +839,15 @@ void replay_effects(ScriptState *state, Statement *st)
     }
 }
 
+const Prepared *find_prepared(const ScriptState *state, const char *name)
+{
+    ListCell *lc;
+    foreach (lc, state->prepared) { /* newest first */
+        const Prepared *p = static_cast<const Prepared *>(lfirst(lc));
+        if (strcmp(p->name, name) == 0)
+            return p;
+    }
+    return nullptr;
+}
+
 } // namespace mg::review

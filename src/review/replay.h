@@ -92,6 +92,9 @@ struct Prepared {
     Node *query;       /* raw statement */
     List *argtypes;    /* TypeName *: the parameter types it declares */
 };
+struct ScriptState;
+/* The statement the script PREPAREd under this name, the latest one (nullptr: none). */
+const Prepared *find_prepared(const ScriptState *state, const char *name);
 
 /* An object the script creates that is not a relation (hangs.h): a type, function, policy, ... */
 struct ScriptObject {

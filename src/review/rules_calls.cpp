@@ -87,14 +87,8 @@ Node *executed_query(Node *stmt, ScriptState *state)
         return explain_analyzes(ex) ? executed_query(ex->query, state) : nullptr;
     }
     case T_ExecuteStmt: {
-        const char *name = castNode(ExecuteStmt, stmt)->name;
-        ListCell *lc;
-        foreach (lc, state->prepared) {
-            Prepared *p = static_cast<Prepared *>(lfirst(lc));
-            if (strcmp(p->name, name) == 0)
-                return executed_query(p->query, state);
-        }
-        return nullptr;
+        const Prepared *p = find_prepared(state, castNode(ExecuteStmt, stmt)->name);
+        return p != nullptr ? executed_query(p->query, state) : nullptr;
     }
     default:
         return nullptr;

@@ -124,18 +124,10 @@ List *tamper_sequence_writes(Statement *st, ScriptState *state, List *out)
         stmt = castNode(ExplainStmt, stmt)->query;
     else if (IsA(stmt, CopyStmt))
         stmt = castNode(CopyStmt, stmt)->query;
-    else if (IsA(stmt, ExecuteStmt)) {
-        /* a statement the script PREPAREd (the latest of that name) */
-        const char *name = castNode(ExecuteStmt, stmt)->name;
-        stmt = nullptr;
-        ListCell *lc;
-        foreach (lc, state->prepared) {
-            Prepared *p = static_cast<Prepared *>(lfirst(lc));
-            if (strcmp(p->name, name) == 0) {
-                stmt = p->query;
-                break;
-            }
-        }
+    /* a statement the script PREPAREd, also under EXPLAIN ANALYZE */
+    if (stmt != nullptr && IsA(stmt, ExecuteStmt)) {
+        const Prepared *p = find_prepared(state, castNode(ExecuteStmt, stmt)->name);
+        stmt = p != nullptr ? p->query : nullptr;
     }
     if (stmt == nullptr || !(IsA(stmt, SelectStmt) || is_dml(stmt)) || !raw_sequence_call_walker(stmt, nullptr))
         return out;

@@ -309,13 +309,8 @@ bool uses_unknown_param(Node *conditions, ParamListInfo params)
 
 List *prepared_argtypes(ScriptState *state, const char *name)
 {
-    ListCell *lc;
-    foreach (lc, state->prepared) {
-        Prepared *p = static_cast<Prepared *>(lfirst(lc));
-        if (strcmp(p->name, name) == 0)
-            return p->argtypes;
-    }
-    return NIL;
+    const Prepared *p = find_prepared(state, name);
+    return p != nullptr ? p->argtypes : NIL;
 }
 
 /*
@@ -450,13 +445,8 @@ bool explain_analyzes(ExplainStmt *ex)
 
 Node *prepared_query(ScriptState *state, const char *name)
 {
-    ListCell *lc;
-    foreach (lc, state->prepared) {
-        Prepared *p = static_cast<Prepared *>(lfirst(lc));
-        if (strcmp(p->name, name) == 0)
-            return p->query;
-    }
-    return nullptr;
+    const Prepared *p = find_prepared(state, name);
+    return p != nullptr ? p->query : nullptr;
 }
 
 } // namespace
